@@ -1,0 +1,56 @@
+package io.minbus.server.internal;
+
+import io.minbus.server.protocol.PluginInfo;
+import io.minbus.server.protocol.Registration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One registered connection, named or nameless: the handle a connection holds for its registration
+ * in the {@link Registry}. Identity is the object; two connections registering the same tuple one
+ * after the other are different members. Created only by {@link Registry#admit}.
+ */
+public final class Member {
+    private final long id;
+    private final Registration registration;
+    private final OptionalLong pid;
+    private final Registry registry;
+    /** Guarded by the registry's lock. */
+    boolean gone;
+
+    Member(long id, Registration registration, OptionalLong pid, Registry registry) {
+        this.id = id;
+        this.registration = registration;
+        this.pid = pid;
+        this.registry = registry;
+    }
+
+    /** A number unique within its registry, for logs. */
+    public long id() {
+        return id;
+    }
+
+    /** What the connection registered with; the name is empty for a nameless client. */
+    public Registration registration() {
+        return registration;
+    }
+
+    /** The listed plugin, empty for a nameless client. */
+    public Optional<PluginInfo> plugin() {
+        return registration.plugin();
+    }
+
+    /** The peer process id this member counts against (docs/minbus.md §14); empty if none. */
+    public OptionalLong pid() {
+        return pid;
+    }
+
+    boolean belongsTo(Registry r) {
+        return registry == r;
+    }
+
+    @Override
+    public String toString() {
+        return "member#" + id + " " + registration;
+    }
+}

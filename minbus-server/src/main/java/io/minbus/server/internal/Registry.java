@@ -1,0 +1,266 @@
+package io.minbus.server.internal;
+
+import io.minbus.server.protocol.Event;
+import io.minbus.server.protocol.PluginInfo;
+import io.minbus.server.protocol.PluginList;
+import io.minbus.server.protocol.Reason;
+import io.minbus.server.protocol.Registration;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bus's registry (docs/minbus.md §4, §6, §7, §10, §14): which connection holds which name, the
+ * nameless clients, the open connection streams, and how many names each process holds.
+ *
+ * <p><b>Threads.</b> The server runs several selector loops and any of them may register, query or
+ * clean up, so the registry is shared and guarded by one {@link ReentrantLock} (not {@code
+ * synchronized}: callers on virtual threads are never pinned). Every operation is short and
+ * allocation-light. {@link Watcher}s are called with the lock held, so every watcher gets its
+ * snapshot before any event and all watchers see events in the same order; they must only enqueue.
+ *
+ * <p><b>Guarantees.</b> A name is held by at most one member. A snapshot plus the events that follow
+ * it equal the registry's named members other than the watcher, at every moment. {@link #leave}
+ * does the cleanup exactly once per member. Nameless members are never listed and cause no events.
+ * Listings are in registration order.
+ */
+public final class Registry {
+    private static final System.Logger LOG = System.getLogger(Registry.class.getName());
+
+    private final int maxNamesPerProcess;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Member> byName = new LinkedHashMap<>();
+    private final Map<Long, Integer> namesPerPid = new HashMap<>();
+    private final Map<Member, Watcher> watchers = new LinkedHashMap<>();
+    private int members;
+    private long nextId = 1;
+    private boolean notifying;
+
+    /** @param maxNamesPerProcess named registrations allowed per peer process id (§14) */
+    public Registry(int maxNamesPerProcess) {
+        if (maxNamesPerProcess <= 0) {
+            throw new IllegalArgumentException("maxNamesPerProcess must be positive, got " + maxNamesPerProcess);
+        }
+        this.maxNamesPerProcess = maxNamesPerProcess;
+    }
+
+    /**
+     * Registers a connection (§4.2): refuses a taken name, then a process over its name limit;
+     * otherwise adds the member and tells every watcher that it joined (unless nameless).
+     *
+     * @param pid the peer process id (§14); empty, or a value {@code <= 0}, for none
+     */
+    public Admission admit(Registration registration, OptionalLong pid) {
+        Objects.requireNonNull(registration, "registration");
+        OptionalLong process = pid.isPresent() && pid.getAsLong() > 0 ? pid : OptionalLong.empty();
+        lock.lock();
+        try {
+            checkNotNotifying("admit");
+            if (registration.isNameless()) {
+                return new Admission.Admitted(add(registration, process));
+            }
+            if (byName.containsKey(registration.name())) {
+                LOG.log(Level.DEBUG, () -> "refused " + registration + ": name taken by " + byName.get(registration.name()));
+                return new Admission.Refused(Reason.NAME_TAKEN);
+            }
+            if (process.isPresent() && namesHeldBy(process.getAsLong()) >= maxNamesPerProcess) {
+                LOG.log(Level.INFO, () -> "refused " + registration + ": process " + process.getAsLong()
+                        + " already holds " + maxNamesPerProcess + " names");
+                return new Admission.Refused(Reason.PROCESS_NAME_LIMIT);
+            }
+            Member member = add(registration, process);
+            byName.put(registration.name(), member);
+            process.ifPresent(p -> namesPerPid.merge(p, 1, Integer::sum));
+            notifyWatchers(Event.joined(member.plugin().orElseThrow()));
+            return new Admission.Admitted(member);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The cleanup of §10 steps 1-2, exactly once: frees the name, drops the member's connection
+     * stream, and tells every other watcher that it left. The caller breaks the member's relays when
+     * this returns true.
+     *
+     * @return true if this call did the cleanup, false if it was already done
+     */
+    public boolean leave(Member member) {
+        checkOwned(member);
+        lock.lock();
+        try {
+            checkNotNotifying("leave");
+            if (member.gone) {
+                return false;
+            }
+            member.gone = true;
+            members--;
+            watchers.remove(member);
+            Optional<PluginInfo> plugin = member.plugin();
+            if (plugin.isPresent()) {
+                byName.remove(plugin.get().name());
+                member.pid().ifPresent(p -> namesPerPid.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
+                notifyWatchers(Event.left(plugin.get()));
+            }
+            LOG.log(Level.DEBUG, () -> "left: " + member);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The named member holding {@code name}, if any (§8.2). */
+    public Optional<Member> lookup(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(byName.get(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection-query response for {@code requester}: every named member but itself (§6). */
+    public PluginList plugins(Member requester) {
+        checkOwned(requester);
+        lock.lock();
+        try {
+            return listExcept(requester);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens {@code member}'s connection stream (§7): {@code watcher} gets the snapshot at once, then
+     * every join and leave of another named member, nothing in between.
+     *
+     * @return false if the member already has a connection stream or is gone (the caller then closes
+     *         the new stream with an empty payload); the watcher is then not called
+     * @throws RuntimeException what {@link Watcher#snapshot} threw; the stream is then not open
+     */
+    public boolean watch(Member member, Watcher watcher) {
+        checkOwned(member);
+        Objects.requireNonNull(watcher, "watcher");
+        lock.lock();
+        try {
+            checkNotNotifying("watch");
+            if (member.gone || watchers.containsKey(member)) {
+                return false;
+            }
+            watchers.put(member, watcher);
+            PluginList snapshot = listExcept(member);
+            notifying = true;
+            try {
+                watcher.snapshot(snapshot);
+            } catch (RuntimeException failure) {
+                watchers.remove(member);
+                throw failure;
+            } finally {
+                notifying = false;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes {@code member}'s connection stream (the plugin cancelled it, or the server closed it).
+     *
+     * @return true if it had one
+     */
+    public boolean unwatch(Member member) {
+        checkOwned(member);
+        lock.lock();
+        try {
+            checkNotNotifying("unwatch");
+            return watchers.remove(member) != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Members, named and nameless, not yet gone. */
+    public int size() {
+        lock.lock();
+        try {
+            return members;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Open connection streams. */
+    public int watcherCount() {
+        lock.lock();
+        try {
+            return watchers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Names held by the process {@code pid} (§14). */
+    public int namesHeldBy(long pid) {
+        lock.lock();
+        try {
+            return namesPerPid.getOrDefault(pid, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Member add(Registration registration, OptionalLong pid) {
+        Member member = new Member(nextId++, registration, pid, this);
+        members++;
+        LOG.log(Level.DEBUG, () -> "joined: " + member + pid.stream().mapToObj(p -> " pid " + p).findFirst().orElse(""));
+        return member;
+    }
+
+    private PluginList listExcept(Member excluded) {
+        List<PluginInfo> list = new ArrayList<>(byName.size());
+        for (Member m : byName.values()) {
+            if (m != excluded) {
+                list.add(m.plugin().orElseThrow());
+            }
+        }
+        return new PluginList(list);
+    }
+
+    private void notifyWatchers(Event event) {
+        notifying = true;
+        try {
+            for (Map.Entry<Member, Watcher> e : watchers.entrySet()) {
+                try {
+                    e.getValue().event(event);
+                } catch (RuntimeException failure) {
+                    LOG.log(Level.ERROR, "the connection-stream watcher of " + e.getKey() + " failed on " + event
+                            + "; the other watchers are still notified", failure);
+                }
+            }
+        } finally {
+            notifying = false;
+        }
+    }
+
+    private void checkNotNotifying(String operation) {
+        if (notifying) {
+            throw new IllegalStateException("Registry." + operation + " was called from a Watcher callback;"
+                    + " watchers must only enqueue the event and act on it later");
+        }
+    }
+
+    private void checkOwned(Member member) {
+        Objects.requireNonNull(member, "member");
+        if (!member.belongsTo(this)) {
+            throw new IllegalArgumentException(member + " was admitted by another registry");
+        }
+    }
+}

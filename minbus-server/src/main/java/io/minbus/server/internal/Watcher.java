@@ -1,0 +1,19 @@
+package io.minbus.server.internal;
+
+import io.minbus.server.protocol.Event;
+import io.minbus.server.protocol.PluginList;
+
+/**
+ * Receives one connection stream's messages (docs/minbus.md §7): first the snapshot, then every
+ * event, in the registry's order. The {@link Registry} calls both with its lock held, on whichever
+ * thread changed the registry, so no event can overtake the snapshot. Implementations must only
+ * enqueue the message for their connection (and wake that connection's selector): never block,
+ * never call back into the registry.
+ */
+public interface Watcher {
+    /** The named plugins other than the watcher, in registration order; called once, first. */
+    void snapshot(PluginList snapshot);
+
+    /** A named plugin other than the watcher joined or left. */
+    void event(Event event);
+}
