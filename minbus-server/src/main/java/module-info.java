@@ -1,11 +1,11 @@
 /**
- * The Min-Bus server (normative spec: {@code docs/minbus.md}): the payload codec shared with the
- * client SDK ({@link io.minbus.server.protocol}), the server's limits ({@link io.minbus.server}), and,
- * unexported, the registry and the relay credit accounting.
+ * The Min-Bus server (normative spec: {@code docs/minbus.md}): its limits and, unexported, the
+ * registry and the relay credit accounting. The payload codec shared with the client SDK lives in
+ * {@code io.minbus.protocol}.
  */
 module io.minbus.server {
     requires transitive io.minbus.wire;
+    requires transitive io.minbus.protocol;
 
     exports io.minbus.server;
-    exports io.minbus.server.protocol;
 }

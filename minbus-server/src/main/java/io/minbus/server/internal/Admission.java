@@ -1,6 +1,6 @@
 package io.minbus.server.internal;
 
-import io.minbus.server.protocol.Reason;
+import io.minbus.protocol.Reason;
 import java.util.Objects;
 
 /** The outcome of {@link Registry#admit}: a new member, or the reason for the refusal (docs/minbus.md §4.2). */

@@ -1,7 +1,7 @@
 package io.minbus.server.internal;
 
-import io.minbus.server.protocol.PluginInfo;
-import io.minbus.server.protocol.Registration;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.protocol.Registration;
 import java.util.Optional;
 import java.util.OptionalLong;
 

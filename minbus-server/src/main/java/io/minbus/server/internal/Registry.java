@@ -1,10 +1,10 @@
 package io.minbus.server.internal;
 
-import io.minbus.server.protocol.Event;
-import io.minbus.server.protocol.PluginInfo;
-import io.minbus.server.protocol.PluginList;
-import io.minbus.server.protocol.Reason;
-import io.minbus.server.protocol.Registration;
+import io.minbus.protocol.Event;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.protocol.PluginList;
+import io.minbus.protocol.Reason;
+import io.minbus.protocol.Registration;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.minbus.server.internal;
 
-import io.minbus.server.protocol.Event;
-import io.minbus.server.protocol.PluginList;
+import io.minbus.protocol.Event;
+import io.minbus.protocol.PluginList;
 
 /**
  * Receives one connection stream's messages (docs/minbus.md §7): first the snapshot, then every

@@ -2,10 +2,10 @@ package io.minbus.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.minbus.server.protocol.Event;
-import io.minbus.server.protocol.PluginInfo;
-import io.minbus.server.protocol.PluginList;
-import io.minbus.server.protocol.Registration;
+import io.minbus.protocol.Event;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.protocol.PluginList;
+import io.minbus.protocol.Registration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

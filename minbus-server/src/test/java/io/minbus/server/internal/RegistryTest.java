@@ -3,11 +3,11 @@ package io.minbus.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minbus.server.protocol.Event;
-import io.minbus.server.protocol.PluginInfo;
-import io.minbus.server.protocol.PluginList;
-import io.minbus.server.protocol.Reason;
-import io.minbus.server.protocol.Registration;
+import io.minbus.protocol.Event;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.protocol.PluginList;
+import io.minbus.protocol.Reason;
+import io.minbus.protocol.Registration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;

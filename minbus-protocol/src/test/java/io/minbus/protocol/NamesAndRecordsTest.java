@@ -1,4 +1,4 @@
-package io.minbus.server.protocol;
+package io.minbus.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.minbus.server.protocol;
+package io.minbus.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;

@@ -16,7 +16,7 @@
  * <p>Decoders read the remaining bytes of the buffer they are given and never move its position.
  * Payloads from a plugin are decoded strictly (trailing bytes are malformed); payloads from the server
  * tolerate trailing bytes (§2, "strict in, tolerant out"). A payload that does not parse raises
- * {@link io.minbus.server.protocol.MalformedPayloadException}, which names the payload, the rule and
+ * {@link io.minbus.protocol.MalformedPayloadException}, which names the payload, the rule and
  * the bytes, so that the server can refuse it ({@code 01 03}) and a client can report it.
  */
-package io.minbus.server.protocol;
+package io.minbus.protocol;

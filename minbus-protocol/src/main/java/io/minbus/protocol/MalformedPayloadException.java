@@ -1,4 +1,4 @@
-package io.minbus.server.protocol;
+package io.minbus.protocol;
 
 /**
  * A Min-Bus payload does not parse. Raised by the decoders of this package; it is a report about the
