@@ -1,0 +1,98 @@
+package io.minbus.mux;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A two-way channel: one half we write, one we read, each closed on its own. Thread-safe. */
+public final class Duplex implements Incoming {
+    private final WriteEnd out;
+    private final ReadEnd in;
+    private final ByteBuffer opening;
+
+    Duplex(WriteEnd out, ReadEnd in, ByteBuffer opening) {
+        this.out = out;
+        this.in = in;
+        this.opening = opening.asReadOnlyBuffer();
+    }
+
+    @Override
+    public ByteBuffer opening() {
+        return opening.duplicate();
+    }
+
+    /** Sends one message, waiting for credit; see {@link Sink#send}. */
+    public void send(ByteBuffer message) {
+        out.send(message);
+    }
+
+    /** Sends the message only if there is credit for all of it now; never waits. */
+    public boolean trySend(ByteBuffer message) {
+        return out.trySend(message);
+    }
+
+    /** The next message; see {@link Stream#receive()}. */
+    public ByteBuffer receive() {
+        return in.receive(0, true).orElseThrow();
+    }
+
+    /** The next message, or empty if none came within {@code timeout}. */
+    public Optional<ByteBuffer> receive(Duration timeout) {
+        return in.receive(End.deadline(timeout), false);
+    }
+
+    /** Closes the half we write (after what was sent); we can still receive. */
+    public void close(ByteBuffer reason) {
+        out.close(reason);
+    }
+
+    /** Cancels the half we read; we can still send. */
+    public void cancel(ByteBuffer reason) {
+        in.cancel(reason);
+    }
+
+    /** Pings the half we read; false if no pong came in time (then both halves are broken and ended). */
+    public boolean ping(Duration timeout) {
+        boolean ok = in.ping(timeout);
+        if (!ok) {
+            out.core.lock.lock();
+            try {
+                if (out.broken == null) {
+                    out.broken = in.broken;
+                    out.endAfterTimeout();
+                }
+            } finally {
+                out.core.lock.unlock();
+            }
+            out.core.kick();
+        }
+        return ok;
+    }
+
+    /** The peer's end payload once it closed the half we read. */
+    public Optional<ByteBuffer> closeReason() {
+        return in.closedReason();
+    }
+
+    /** The peer's end payload if it cancelled the half we write. */
+    public Optional<ByteBuffer> cancelReason() {
+        return out.cancelledReason();
+    }
+
+    /** The half we read as bytes: message boundaries are ignored; end of stream is the peer's close. */
+    public InputStream inputStream() {
+        return new ChannelInputStream(in);
+    }
+
+    /** The half we write as bytes: each write is one message; {@code close()} closes the half. */
+    public OutputStream outputStream() {
+        return new ChannelOutputStream(out);
+    }
+
+    @Override
+    public String toString() {
+        return "Duplex[" + in.half.entity() + "]";
+    }
+}

@@ -1,0 +1,180 @@
+package io.minbus.mux;
+
+import io.minbus.wire.Chunk;
+import io.minbus.wire.ChunkType;
+import io.minbus.wire.ChunkWriter;
+import io.minbus.wire.Flags;
+import io.minbus.wire.VarU64;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * Orders a connection's outgoing chunks and encodes them into one buffer (docs/protocol.md §13):
+ * control chunks (opens, credit, pings, pongs, acks, cancels) first, in the order they were queued;
+ * then data, one chunk per half per turn, round-robin over the halves that can send, each chunk at
+ * most {@code maxChunk} bytes and never more than the credit; a close goes out after its half's data.
+ * Everything queued at one moment is encoded into the same buffer, so it leaves in one write.
+ */
+final class OutputScheduler {
+    private static final int MIN_TARGET = 16 * 1024;
+
+    private final ArrayDeque<Chunk> control = new ArrayDeque<>();
+    private final ArrayDeque<Half> ready = new ArrayDeque<>();
+    private final int maxChunk;
+    private final int target;
+    private final FrameLog log;
+    private final Consumer<Half> finalSent;
+    /** Encoded bytes not yet taken by the owner; read mode between calls to {@link #output()}. */
+    private ByteBuffer out;
+
+    /**
+     * @param maxChunk  the largest data payload per chunk (our chunk size, capped by the peer's max_frame)
+     * @param finalSent told when a close or the last byte of a response left: the half's final chunk
+     */
+    OutputScheduler(int maxChunk, FrameLog log, Consumer<Half> finalSent) {
+        this.maxChunk = maxChunk;
+        this.target = Math.max(MIN_TARGET, maxChunk + 64);
+        this.log = log;
+        this.finalSent = finalSent;
+        this.out = ByteBuffer.allocate(target + 1024).limit(0);
+    }
+
+    void queueControl(Chunk chunk) {
+        control.add(chunk);
+    }
+
+    /** Puts the half into the round-robin list if it can send something now. */
+    void schedule(Half half) {
+        if (!half.scheduled && eligible(half)) {
+            half.scheduled = true;
+            ready.add(half);
+        }
+    }
+
+    void unschedule(Half half) {
+        if (half.scheduled) {
+            half.scheduled = false;
+            ready.remove(half);
+        }
+    }
+
+    boolean hasQueuedChunks() {
+        return !control.isEmpty() || !ready.isEmpty();
+    }
+
+    boolean hasOutput() {
+        return out.hasRemaining() || hasQueuedChunks();
+    }
+
+    /** Bytes encoded and not yet taken. */
+    int pendingBytes() {
+        return out.remaining();
+    }
+
+    void clear() {
+        control.clear();
+        for (Half h : ready) {
+            h.scheduled = false;
+        }
+        ready.clear();
+        out.limit(out.position());
+    }
+
+    /**
+     * Encodes queued chunks after the bytes still pending, up to about one chunk size, and returns
+     * the buffer of everything pending, in read mode. The caller writes from it (advancing its
+     * position); the buffer stays valid until the next call.
+     */
+    ByteBuffer output() {
+        out.compact();
+        while (out.position() < target) {
+            Chunk c = control.poll();
+            if (c != null) {
+                encode(c);
+                continue;
+            }
+            Half h = ready.poll();
+            if (h == null) {
+                break;
+            }
+            h.scheduled = false;
+            if (eligible(h)) {
+                emit(h);
+                schedule(h);
+            }
+        }
+        return out.flip();
+    }
+
+    static boolean eligible(Half h) {
+        if (h.sentFinal) {
+            return false;
+        }
+        OutMessage m = h.messages.peek();
+        if (m == null) {
+            return h.closeAfterData != null;
+        }
+        return m.total == 0 || (m.buffered() > 0 && h.credit != 0);
+    }
+
+    /** Emits one chunk of the half's first message, or its close. */
+    private void emit(Half h) {
+        OutMessage m = h.messages.peek();
+        if (m == null) {
+            encode(Chunk.end(h.ourType(), h.entity().id(), h.closeAfterData));
+            h.closeAfterData = null;
+            finalSent.accept(h);
+            return;
+        }
+        long credit = h.credit < 0 ? Long.MAX_VALUE : h.credit;
+        int n = (int) Math.min(Math.min(m.buffered(), maxChunk), credit);
+        if (!m.started) {
+            m.started = true;
+            if (n != m.total) {
+                encode(Chunk.partial(m.total));
+            }
+        }
+        encodeData(h, m, n);
+        h.credit -= n;
+        h.queuedBytes -= n;
+        if (m.complete()) {
+            h.messages.poll();
+            if (h.isResponse()) {
+                finalSent.accept(h);
+            }
+        }
+    }
+
+    private void encodeData(Half h, OutMessage m, int n) {
+        ChunkType type = h.ourType();
+        long id = h.entity().id();
+        ensure(1 + VarU64.size(id) + VarU64.size(n) + n);
+        out.put((byte) (type.bits() | Flags.PAYLOAD));
+        VarU64.write(out, id);
+        VarU64.write(out, n);
+        int start = out.position();
+        m.emitInto(out, n);
+        if (log.enabled()) {
+            log.sent(Chunk.payload(type, id, out.slice(start, n)));
+        }
+    }
+
+    private void encode(Chunk c) {
+        ensure(ChunkWriter.size(c));
+        ChunkWriter.write(out, c);
+        if (log.enabled()) {
+            log.sent(c);
+        }
+    }
+
+    /** Makes room for {@code n} more bytes (write mode). */
+    private void ensure(int n) {
+        if (out.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + n));
+            out.flip();
+            bigger.put(out);
+            out = bigger;
+        }
+    }
+}

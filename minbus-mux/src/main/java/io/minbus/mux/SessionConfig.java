@@ -1,0 +1,156 @@
+package io.minbus.mux;
+
+import io.minbus.wire.Limits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Session} behaves: the limits it declares to the peer, the receive window per half,
+ * the data chunk size, heartbeats and a name for logs. Immutable; build with {@link #builder()}.
+ */
+public final class SessionConfig {
+    /** How queued chunks reach the transport; chosen by measurement (see {@link #DEFAULT_STRATEGY}). */
+    public enum WriteStrategy {
+        /** The thread that queued writes itself if no one else is writing; the writer drains everything. */
+        FLAT_COMBINING,
+        /** Only a dedicated writer thread writes. */
+        WRITER_THREAD
+    }
+
+    /** The default strategy: flat combining (measured faster for ping-pong, see docs). */
+    public static final WriteStrategy DEFAULT_STRATEGY = WriteStrategy.FLAT_COMBINING;
+
+    private final Limits limits;
+    private final int window;
+    private final int chunkSize;
+    private final Duration heartbeatInterval;
+    private final Duration heartbeatTimeout;
+    private final String name;
+    private final WriteStrategy writeStrategy;
+
+    private SessionConfig(Builder b) {
+        this.limits = b.limits;
+        this.window = b.window;
+        this.chunkSize = b.chunkSize;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.heartbeatTimeout = b.heartbeatTimeout;
+        this.name = b.name;
+        this.writeStrategy = b.writeStrategy;
+    }
+
+    /** The defaults: {@link Limits#defaults()}, 64 KiB window and chunks, heartbeat every 10 s, 30 s timeout. */
+    public static SessionConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder().limits(limits).window(window).chunkSize(chunkSize)
+                .heartbeatInterval(heartbeatInterval).heartbeatTimeout(heartbeatTimeout).name(name)
+                .writeStrategy(writeStrategy);
+    }
+
+    /** The limits we declare; they bind the peer. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Bytes of received data buffered per half we read, at most (the credit we keep granted). */
+    public int window() {
+        return window;
+    }
+
+    /** The largest data payload we put in one chunk. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** How long the connection may be idle before we ping the top level; zero disables heartbeats. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** How long we wait for the pong to a heartbeat before declaring the connection broken. */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    /** A name for logs and thread names. */
+    public String name() {
+        return name;
+    }
+
+    public WriteStrategy writeStrategy() {
+        return writeStrategy;
+    }
+
+    /** Builds a {@link SessionConfig}. */
+    public static final class Builder {
+        private Limits limits = Limits.defaults();
+        private int window = 64 * 1024;
+        private int chunkSize = 64 * 1024;
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private Duration heartbeatTimeout = Duration.ofSeconds(30);
+        private String name = "session";
+        private WriteStrategy writeStrategy = DEFAULT_STRATEGY;
+
+        private Builder() {}
+
+        public Builder limits(Limits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        /** At least 1 byte. */
+        public Builder window(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("the window must be at least 1 byte, not " + bytes);
+            }
+            this.window = bytes;
+            return this;
+        }
+
+        /** At least 1 byte. */
+        public Builder chunkSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("the chunk size must be at least 1 byte, not " + bytes);
+            }
+            this.chunkSize = bytes;
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("negative heartbeat interval " + value);
+            }
+            this.heartbeatInterval = value;
+            return this;
+        }
+
+        public Builder heartbeatTimeout(Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("the heartbeat timeout must be positive, not " + value);
+            }
+            this.heartbeatTimeout = value;
+            return this;
+        }
+
+        public Builder name(String value) {
+            this.name = Objects.requireNonNull(value, "name");
+            return this;
+        }
+
+        public Builder writeStrategy(WriteStrategy value) {
+            this.writeStrategy = Objects.requireNonNull(value, "writeStrategy");
+            return this;
+        }
+
+        public SessionConfig build() {
+            return new SessionConfig(this);
+        }
+    }
+}

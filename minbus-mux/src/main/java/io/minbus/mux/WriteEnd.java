@@ -1,0 +1,159 @@
+package io.minbus.mux;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A half the session writes. {@link #send} waits for credit and hands the engine at most as many
+ * bytes as there is credit for, so what is queued per half never exceeds the peer's window; a
+ * message larger than the credit or the chunk size goes out as a partial payload (§9).
+ */
+final class WriteEnd extends End {
+    private static final int MAX_PIECE = 1024 * 1024;
+
+    /** A thread is in the middle of a message on this half; others wait (messages are not interleaved). */
+    private boolean sending;
+    private boolean closedByUs;
+    private ByteBuffer cancelledReason;
+
+    WriteEnd(SessionCore core, Half half) {
+        super(core, half);
+    }
+
+    void onCancelled(ByteBuffer reason) {
+        cancelledReason = reason;
+        core.changed.signalAll();
+    }
+
+    /** Sends one message, waiting for credit as needed. */
+    void send(ByteBuffer message) {
+        core.lock.lock();
+        boolean mine = false;
+        try {
+            check(message.remaining());
+            while (sending) {
+                core.changed.await();
+                check(message.remaining());
+            }
+            sending = true;
+            mine = true;
+            core.engine.startMessage(half, message.remaining());
+            while (message.hasRemaining()) {
+                long available = available();
+                if (available <= 0) {
+                    core.lock.unlock();
+                    try {
+                        core.kick();
+                    } finally {
+                        core.lock.lock();
+                    }
+                    checkMidMessage();
+                    if (available() <= 0) {
+                        core.changed.await();
+                        checkMidMessage();
+                    }
+                    continue;
+                }
+                int n = (int) Math.min(Math.min(available, message.remaining()), MAX_PIECE);
+                ByteBuffer piece = message.slice(message.position(), n);
+                message.position(message.position() + n);
+                if (!core.engine.appendMessage(half, piece)) {
+                    checkMidMessage();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (mine && message.hasRemaining()) {
+                broken = "a send on " + half + " was interrupted in the middle of a message; the half cannot be used";
+            }
+            throw new BrokenException("interrupted while waiting for credit on " + half, e);
+        } finally {
+            if (mine) {
+                sending = false;
+                core.changed.signalAll();
+            }
+            core.lock.unlock();
+        }
+        core.kick();
+    }
+
+    /** Sends the message only if credit for all of it is there now; never waits. */
+    boolean trySend(ByteBuffer message) {
+        core.lock.lock();
+        try {
+            check(message.remaining());
+            if (sending || (message.hasRemaining() && available() < message.remaining())) {
+                return false;
+            }
+            core.engine.send(half, message);
+        } finally {
+            core.lock.unlock();
+        }
+        core.kick();
+        return true;
+    }
+
+    /** Closes the half after what is queued; a no-op if it has ended already. */
+    void close(ByteBuffer reason) {
+        core.lock.lock();
+        try {
+            core.checkOpen();
+            while (sending) {
+                core.changed.awaitUninterruptibly();
+                core.checkOpen();
+            }
+            if (closedByUs || cancelledReason != null || half.isEndedByUs()) {
+                return;
+            }
+            closedByUs = true;
+            core.engine.close(half, reason);
+        } finally {
+            core.lock.unlock();
+        }
+        core.kick();
+    }
+
+    Optional<ByteBuffer> cancelledReason() {
+        core.lock.lock();
+        try {
+            return Optional.ofNullable(cancelledReason).map(ByteBuffer::asReadOnlyBuffer);
+        } finally {
+            core.lock.unlock();
+        }
+    }
+
+    /** Credit not yet spoken for by queued bytes (lock held). */
+    private long available() {
+        long credit = core.engine.credit(half);
+        if (credit < 0) {
+            credit = Long.MAX_VALUE; // unsigned above 2^63
+        }
+        return credit - core.engine.queuedBytes(half);
+    }
+
+    private void check(long total) {
+        checkMidMessage();
+        if (closedByUs) {
+            throw new IllegalStateException(half + " was closed by us");
+        }
+        if (Long.compareUnsigned(total, core.engine.peerLimits().maxMessage()) > 0) {
+            throw new MuxLimitException("a message of " + total + " bytes exceeds the peer's max_message "
+                    + core.engine.peerLimits().maxMessage());
+        }
+    }
+
+    private void checkMidMessage() {
+        checkUsable();
+        if (cancelledReason != null) {
+            throw new EndedException("the peer cancelled " + half, cancelledReason.duplicate(), true);
+        }
+    }
+
+    @Override
+    void endAfterTimeout() {
+        if (!closedByUs && !sending && !half.isEndedByUs()) {
+            closedByUs = true;
+            core.engine.close(half, ByteBuffer.allocate(0));
+        }
+    }
+}

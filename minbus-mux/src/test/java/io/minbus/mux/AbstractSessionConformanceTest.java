@@ -1,0 +1,412 @@
+package io.minbus.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.minbus.transport.Transport;
+import io.minbus.wire.Limits;
+import io.minbus.wire.Preamble;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The session conformance suite: every transport runs the same tests, with a tiny receive window
+ * (7 bytes) and a tiny chunk size (5 bytes) so that credit and partial payloads are exercised on
+ * every message.
+ */
+@Timeout(60)
+abstract class AbstractSessionConformanceTest {
+    static final SessionConfig TINY = SessionConfig.builder().window(7).chunkSize(5).name("tiny").build();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** A fresh connected pair of transports. */
+    protected abstract Transport[] connect() throws Exception;
+
+    /** Releases what {@link #connect} set up besides the transports (child processes, listeners). */
+    protected void release() throws Exception {}
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        pool.shutdownNow();
+        release();
+    }
+
+    /** Two sessions over a fresh pair, started concurrently (each waits for the other's preamble). */
+    Session[] sessions(SessionConfig ca, SessionConfig cb) throws Exception {
+        Transport[] t = connect();
+        CompletableFuture<Session> b = CompletableFuture.supplyAsync(
+                () -> Session.start(t[1], cb.toBuilder().name(cb.name() + "-b").build()), pool);
+        Session a = Session.start(t[0], ca.toBuilder().name(ca.name() + "-a").build());
+        Session sb = b.get();
+        toClose.add(a);
+        toClose.add(sb);
+        return new Session[] {a, sb};
+    }
+
+    Session[] sessions() throws Exception {
+        return sessions(TINY, TINY);
+    }
+
+    static ByteBuffer text(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String text(ByteBuffer b) {
+        return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+    }
+
+    static ByteBuffer pattern(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return ByteBuffer.wrap(b);
+    }
+
+    static long crc(ByteBuffer b) {
+        CRC32 c = new CRC32();
+        c.update(b.duplicate());
+        return c.getValue();
+    }
+
+    <T> Future<T> async(java.util.concurrent.Callable<T> task) {
+        return pool.submit(task);
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void topLevelMessagesArriveInOrderBothWays() throws Exception {
+        Session[] s = sessions();
+        long seed = TestSeeds.seed("topLevelMessagesArriveInOrderBothWays");
+        Random r = new Random(seed);
+        List<ByteBuffer> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(pattern(r.nextInt(40), seed + i));
+        }
+        Future<?> ab = async(() -> {
+            for (ByteBuffer m : sent) {
+                s[0].send(m.duplicate());
+            }
+            return null;
+        });
+        Future<?> ba = async(() -> {
+            for (ByteBuffer m : sent) {
+                s[1].send(m.duplicate());
+            }
+            return null;
+        });
+        for (ByteBuffer m : sent) {
+            assertThat(s[1].receive()).isEqualTo(m);
+            assertThat(s[0].receive()).isEqualTo(m);
+        }
+        ab.get();
+        ba.get();
+        s[0].checkInvariants();
+        s[1].checkInvariants();
+    }
+
+    @Test
+    void requestsAreAnsweredAndRefused() throws Exception {
+        Session[] s = sessions();
+        Future<?> server = async(() -> {
+            for (int i = 0; i < 50; i++) {
+                IncomingRequest req = (IncomingRequest) s[1].accept();
+                String q = text(req.opening());
+                if (q.endsWith("7")) {
+                    req.close(text("no sevens"));
+                } else {
+                    req.respond(text("answer to " + q));
+                }
+            }
+            return null;
+        });
+        List<PendingResponse> pending = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            pending.add(s[0].request(text("question " + i)));
+        }
+        for (int i = 0; i < 50; i++) {
+            if (i % 10 == 7) {
+                int k = i;
+                assertThatThrownBy(() -> pending.get(k).await())
+                        .isInstanceOfSatisfying(EndedException.class, e -> assertThat(text(e.reason())).isEqualTo("no sevens"));
+            } else {
+                assertThat(text(pending.get(i).await())).isEqualTo("answer to question " + i);
+            }
+        }
+        server.get();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(entities(s[0])).isZero());
+    }
+
+    @Test
+    void cancelRacingAResponseLeavesBothSidesClean() throws Exception {
+        Session[] s = sessions();
+        int n = 100;
+        Future<?> server = async(() -> {
+            for (int i = 0; i < n; i++) {
+                IncomingRequest req = (IncomingRequest) s[1].accept();
+                try {
+                    req.respond(text("r" + i));
+                } catch (EndedException cancelled) {
+                    assertThat(text(cancelled.reason())).isEqualTo("never mind");
+                }
+            }
+            return null;
+        });
+        for (int i = 0; i < n; i++) {
+            PendingResponse p = s[0].request(text("q" + i));
+            if (i % 2 == 0) {
+                Thread.onSpinWait();
+            }
+            p.cancel(text("never mind"));
+        }
+        server.get();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(entities(s[0])).isZero();
+            assertThat(peerEntities(s[1])).isZero();
+        });
+        assertThat(s[0].isOpen()).isTrue();
+        assertThat(s[1].isOpen()).isTrue();
+    }
+
+    @Test
+    void openCloseAndCancelRaceBothWays() throws Exception {
+        Session[] s = sessions();
+        int n = 100;
+        Future<?> bSide = async(() -> {
+            for (int i = 0; i < n; i++) {
+                Duplex d = (Duplex) s[1].accept();
+                if (i % 3 == 0) {
+                    d.cancel(text("c"));
+                    d.close(text("x"));
+                } else {
+                    d.close(text("x"));
+                    d.cancel(text("c"));
+                }
+            }
+            return null;
+        });
+        for (int i = 0; i < n; i++) {
+            Duplex d = s[0].openDuplex(text("d" + i));
+            if (i % 2 == 0) {
+                d.close(text("y"));
+                d.cancel(text("z"));
+            } else {
+                d.cancel(text("z"));
+                try {
+                    d.send(text("maybe"));
+                } catch (EndedException expected) {
+                    // the peer's cancel came first
+                }
+                d.close(text("y"));
+            }
+        }
+        bSide.get();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(entities(s[0])).isZero();
+            assertThat(peerEntities(s[1])).isZero();
+        });
+        assertThat(s[0].isOpen()).isTrue();
+        assertThat(s[1].isOpen()).isTrue();
+    }
+
+    @Test
+    void oneByteOfCreditMakesProgress() throws Exception {
+        SessionConfig one = SessionConfig.builder().window(1).chunkSize(1).name("one").build();
+        Session[] s = sessions(one, one);
+        ByteBuffer m = pattern(300, 1);
+        Future<?> f = async(() -> {
+            s[0].send(m.duplicate());
+            return null;
+        });
+        assertThat(s[1].receive()).isEqualTo(m);
+        f.get();
+    }
+
+    @Test
+    void partialPayloadsOfAwkwardSizes() throws Exception {
+        Session[] s = sessions();
+        int[] sizes = {0, 1, 2, 5, 6, 7, 8, 13, 255, 1023, 1024, 1025, 4099, 65537};
+        Duplex d = s[0].openDuplex(text("sizes"));
+        Duplex e = (Duplex) s[1].accept();
+        Future<?> f = async(() -> {
+            for (int size : sizes) {
+                d.send(pattern(size, size));
+            }
+            return null;
+        });
+        for (int size : sizes) {
+            ByteBuffer got = e.receive();
+            assertThat(got.remaining()).isEqualTo(size);
+            assertThat(crc(got)).isEqualTo(crc(pattern(size, size)));
+        }
+        f.get();
+    }
+
+    @Test
+    @Timeout(120)
+    void a64MiBMessageArrivesIntact() throws Exception {
+        SessionConfig big = SessionConfig.builder().window(1 << 20).name("big").build();
+        Session[] s = sessions(big, big);
+        ByteBuffer m = pattern(64 << 20, 64);
+        long sum = crc(m);
+        Future<?> f = async(() -> {
+            s[0].send(m.duplicate());
+            return null;
+        });
+        ByteBuffer got = s[1].receive();
+        f.get();
+        assertThat(got.remaining()).isEqualTo(64 << 20);
+        assertThat(crc(got)).isEqualTo(sum);
+    }
+
+    @Test
+    void pingsAreAnswered() throws Exception {
+        Session[] s = sessions();
+        assertThat(s[0].ping(Duration.ofSeconds(10))).isTrue();
+        Duplex d = s[0].openDuplex(text("p"));
+        Duplex e = (Duplex) s[1].accept();
+        assertThat(d.ping(Duration.ofSeconds(10))).isTrue();
+        assertThat(e.ping(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aSilentPeerBreaksTheConnectionAfterTheHeartbeatTimeout() throws Exception {
+        Transport[] t = connect();
+        Transport raw = t[1];
+        toClose.add(raw::close);
+        raw.write(Preamble.ours(Limits.defaults()).encode());
+        Future<?> sink = async(() -> { // reads and ignores everything: never answers a ping
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (raw.read(buf.clear()) >= 0) {
+                // discard
+            }
+            return null;
+        });
+        SessionConfig hb = TINY.toBuilder().heartbeatInterval(Duration.ofMillis(100))
+                .heartbeatTimeout(Duration.ofMillis(300)).name("hb").build();
+        Session a = Session.start(t[0], hb);
+        toClose.add(a);
+        Duplex d = a.openDuplex(text("d"));
+        assertThat(d.ping(Duration.ofMillis(200))).isFalse();
+        assertThatThrownBy(() -> d.send(text("x"))).isInstanceOf(BrokenException.class).hasMessageContaining("ping");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.isOpen());
+        assertThatThrownBy(a::receive).isInstanceOf(BrokenException.class).hasMessageContaining("heartbeat");
+        sink.get();
+    }
+
+    @Test
+    @Timeout(120)
+    void tenThousandConcurrentEntities() throws Exception {
+        SessionConfig many = TINY.toBuilder().limits(Limits.defaults().withMaxEntities(20_000)).name("many").build();
+        Session[] s = sessions(many, many);
+        int n = 10_000;
+        Future<?> bSide = async(() -> {
+            List<Duplex> ds = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ds.add((Duplex) s[1].accept());
+            }
+            for (Duplex d : ds) {
+                d.send(d.opening());
+            }
+            for (Duplex d : ds) {
+                assertThatThrownBy(d::receive).isInstanceOf(EndedException.class);
+                d.close(text("bye"));
+            }
+            return null;
+        });
+        List<Duplex> mine = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            mine.add(s[0].openDuplex(text(Integer.toString(i))));
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(text(mine.get(i).receive())).isEqualTo(Integer.toString(i));
+            mine.get(i).close(ByteBuffer.allocate(0));
+        }
+        for (Duplex d : mine) {
+            assertThatThrownBy(d::receive).isInstanceOfSatisfying(EndedException.class,
+                    e -> assertThat(text(e.reason())).isEqualTo("bye"));
+        }
+        bSide.get();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(entities(s[0])).isZero());
+    }
+
+    @Test
+    void closeAndCancelPayloadsReachThePeer() throws Exception {
+        Session[] s = sessions();
+        Sink sink = s[0].openSink(text("log"));
+        Stream stream = (Stream) s[1].accept();
+        assertThat(text(stream.opening())).isEqualTo("log");
+        sink.send(text("one"));
+        sink.close(text("bye"));
+        assertThat(text(stream.receive())).isEqualTo("one");
+        assertThatThrownBy(stream::receive).isInstanceOfSatisfying(EndedException.class, e -> {
+            assertThat(text(e.reason())).isEqualTo("bye");
+            assertThat(e.cancelled()).isFalse();
+        });
+
+        Stream wanted = s[0].openStream(text("feed"));
+        Sink feeder = (Sink) s[1].accept();
+        wanted.cancel(text("stop"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> feeder.cancelReason().isPresent());
+        assertThat(text(feeder.cancelReason().orElseThrow())).isEqualTo("stop");
+        assertThatThrownBy(() -> feeder.send(text("more"))).isInstanceOfSatisfying(EndedException.class,
+                e -> assertThat(e.cancelled()).isTrue());
+    }
+
+    @Test
+    void duplexAsByteStreams() throws Exception {
+        Session[] s = sessions();
+        Duplex d = s[0].openDuplex(text("bytes"));
+        Duplex e = (Duplex) s[1].accept();
+        byte[] data = pattern(100_000, 9).array();
+        Future<?> f = async(() -> {
+            try (OutputStream out = d.outputStream()) {
+                for (int i = 0; i < data.length; i += 999) {
+                    out.write(data, i, Math.min(999, data.length - i));
+                }
+            }
+            return null;
+        });
+        InputStream in = e.inputStream();
+        byte[] got = in.readAllBytes();
+        f.get();
+        assertThat(got).isEqualTo(data);
+    }
+
+    @Test
+    void closingTheSessionWakesWaitersAndThePeerSeesTheLoss() throws Exception {
+        Session[] s = sessions();
+        Future<ByteBuffer> blocked = async(s[0]::receive);
+        Future<Incoming> peerBlocked = async(s[1]::accept);
+        s[0].close(); // whether or not the waiters are blocked yet, they must fail the same way
+        assertThatThrownBy(blocked::get).hasCauseInstanceOf(BrokenException.class).hasMessageContaining("session closed");
+        assertThatThrownBy(peerBlocked::get).hasCauseInstanceOf(BrokenException.class).hasMessageContaining("connection lost");
+    }
+
+    static long entities(Session s) {
+        return s.engineCount(true);
+    }
+
+    static long peerEntities(Session s) {
+        return s.engineCount(false);
+    }
+}

@@ -1,0 +1,196 @@
+package io.minbus.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minbus.wire.ChunkReader;
+import io.minbus.wire.Limits;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The engine's output rules: fairness, coalescing, local limits, partial payloads. */
+@Timeout(10)
+class MuxEngineTest {
+    private final MuxEngine engine = new MuxEngine(Limits.defaults(), new Limits(1024, 8192, 3), 64 * 1024,
+            new MuxListener() {}, "t");
+
+    /** Decodes everything the engine has to send, as frame-log strings. */
+    static List<String> sent(MuxEngine e) {
+        List<String> chunks = new ArrayList<>();
+        ChunkReader reader = new ChunkReader(1 << 20);
+        while (e.hasOutput()) {
+            reader.feed(e.output(), c -> chunks.add(c.toString()));
+        }
+        return chunks;
+    }
+
+    static ByteBuffer hex(String h) {
+        return ByteBuffer.wrap(SpecSessionVectors.hex(h));
+    }
+
+    @Test
+    void controlGoesFirstAndDataIsServedRoundRobin() {
+        MuxEngine big = new MuxEngine(Limits.defaults(), Limits.defaults(), 1000, new MuxListener() {}, "");
+        Entity d = big.openDuplex(ByteBuffer.allocate(0), 0);
+        big.receive(hex("88 00 fa 10 00 00 a8 01 fa 10 00 00")); // 1 MiB credit on the top level and on duplex#1
+        big.send(d.writeHalf().orElseThrow(), ByteBuffer.allocate(5000));
+        for (int i = 0; i < 3; i++) {
+            big.send(big.top().writeHalf().orElseThrow(), ByteBuffer.allocate(10));
+        }
+        big.ping(big.top().readHalf().orElseThrow());
+        assertThat(sent(big)).containsExactly(
+                "duplex#1 payload(0)", "out-stream#0 ping",
+                "partial(5000)", "out-sink#1 payload(1000)", "out-sink#0 payload(10)",
+                "out-sink#1 payload(1000)", "out-sink#0 payload(10)",
+                "out-sink#1 payload(1000)", "out-sink#0 payload(10)",
+                "out-sink#1 payload(1000)", "out-sink#1 payload(1000)");
+    }
+
+    @Test
+    void smallChunksQueuedAtOneMomentLeaveInOneBuffer() {
+        engine.receive(hex("88 00 fa 01 00 00"));
+        for (int i = 0; i < 100; i++) {
+            engine.send(engine.top().writeHalf().orElseThrow(), ByteBuffer.allocate(20));
+        }
+        ByteBuffer out = engine.output();
+        assertThat(out.remaining()).isEqualTo(100 * 23);
+        out.position(out.limit()); // written
+        assertThat(engine.hasOutput()).isFalse();
+    }
+
+    @Test
+    void oneByteOfCreditMakesProgressWithAPartialPayload() {
+        Half top = engine.top().writeHalf().orElseThrow();
+        engine.send(top, ByteBuffer.allocate(3));
+        assertThat(sent(engine)).isEmpty();
+        engine.receive(hex("88 00 01"));
+        assertThat(sent(engine)).containsExactly("partial(3)", "out-sink#0 payload(1)");
+        engine.receive(hex("88 00 01"));
+        assertThat(sent(engine)).containsExactly("out-sink#0 payload(1)");
+        assertThat(engine.queuedBytes(top)).isEqualTo(1);
+        engine.receive(hex("88 00 05"));
+        assertThat(sent(engine)).containsExactly("out-sink#0 payload(1)");
+        assertThat(engine.credit(top)).isEqualTo(4);
+    }
+
+    @Test
+    void aCloseWaitsForTheDataBeforeIt() {
+        Half top = engine.top().writeHalf().orElseThrow();
+        engine.send(top, ByteBuffer.allocate(2));
+        engine.close(top, ByteBuffer.wrap(new byte[] {1}));
+        engine.grant(engine.top().readHalf().orElseThrow(), 5);
+        assertThat(sent(engine)).containsExactly("out-stream#0 credit(5)");
+        engine.receive(hex("88 00 02"));
+        assertThat(sent(engine)).containsExactly("out-sink#0 payload(2)", "out-sink#0 end(1)");
+        assertThat(top.isEndedByUs()).isTrue();
+    }
+
+    @Test
+    void thePeersLimitsAreRefusedLocally() {
+        for (int i = 0; i < 3; i++) {
+            engine.openSink(ByteBuffer.allocate(0));
+        }
+        assertThatThrownBy(() -> engine.openDuplex(ByteBuffer.allocate(0), 0))
+                .isInstanceOf(MuxLimitException.class).hasMessageContaining("max_entities");
+        MuxEngine other = new MuxEngine(Limits.defaults(), new Limits(1024, 8192, 3), 64 * 1024, new MuxListener() {}, "");
+        assertThatThrownBy(() -> other.openSink(ByteBuffer.allocate(1025)))
+                .isInstanceOf(MuxLimitException.class).hasMessageContaining("max_frame");
+        assertThatThrownBy(() -> other.send(other.top().writeHalf().orElseThrow(), ByteBuffer.allocate(8193)))
+                .isInstanceOf(MuxLimitException.class).hasMessageContaining("max_message");
+        assertThatThrownBy(() -> other.close(other.top().writeHalf().orElseThrow(), ByteBuffer.allocate(2000)))
+                .isInstanceOf(MuxLimitException.class);
+    }
+
+    @Test
+    void idsAreReusedLowestFirstOnceRemoved() {
+        Entity a = engine.openSink(ByteBuffer.allocate(0));
+        Entity b = engine.openSink(ByteBuffer.allocate(0));
+        assertThat(a.id()).isEqualTo(1);
+        assertThat(b.id()).isEqualTo(2);
+        engine.close(a.writeHalf().orElseThrow(), ByteBuffer.allocate(0));
+        sent(engine);
+        engine.receive(hex("a1 01")); // in-stream#1 ack: the peer, the reader, acks our close
+        assertThat(a.isRemoved()).isTrue();
+        assertThat(engine.openSink(ByteBuffer.allocate(0)).id()).isEqualTo(1);
+        assertThat(engine.openRequest(ByteBuffer.allocate(0), 0).id()).isZero();
+    }
+
+    @Test
+    void aRelayForwardsFragmentsAsTheyArriveKeepingMessageBoundaries() {
+        Relay relay = new Relay();
+        // client 1 opens a duplex towards the server's engine s1; the relay opens one on s2 to client 2
+        MuxListener quiet = new MuxListener() {};
+        List<String> atClient2 = new ArrayList<>();
+        MuxEngine c1 = new MuxEngine(Limits.defaults(), Limits.defaults(), 7, quiet, "c1");
+        MuxEngine c2 = new MuxEngine(Limits.defaults(), Limits.defaults(), 7, new MuxListener() {
+            @Override
+            public void opened(Entity e, ByteBuffer opening) {
+                relay.c2 = e;
+            }
+
+            @Override
+            public void data(Half h, ByteBuffer f, long total, boolean first, boolean last) {
+                atClient2.add(total + (first ? " first " : " ") + f.remaining() + (last ? " last" : ""));
+                relay.c2engine.grant(h, f.remaining());
+            }
+        }, "c2");
+        relay.c2engine = c2;
+        relay.start();
+        Entity d = c1.openDuplex(ByteBuffer.wrap("to c2".getBytes()), 0);
+        EnginePeers.settle(c1, relay.s1, relay.s2, c2);
+        c2.grant(relay.c2.readHalf().orElseThrow(), 10);
+        EnginePeers.settle(c1, relay.s1, relay.s2, c2);
+        c1.send(d.writeHalf().orElseThrow(), ByteBuffer.allocate(25));
+        c1.send(d.writeHalf().orElseThrow(), ByteBuffer.allocate(3));
+        EnginePeers.settle(c1, relay.s1, relay.s2, c2);
+        assertThat(String.join(",", atClient2)).startsWith("25 first").endsWith("3 first 3 last");
+        long total = atClient2.stream().filter(s -> s.startsWith("25")).mapToLong(s -> Long.parseLong(s.split(" ")[s.split(" ").length - (s.endsWith("last") ? 2 : 1)])).sum();
+        assertThat(total).isEqualTo(25);
+        c1.close(d.writeHalf().orElseThrow(), ByteBuffer.wrap(new byte[] {9}));
+        EnginePeers.settle(c1, relay.s1, relay.s2, c2);
+        assertThat(relay.c2.readHalf().orElseThrow().isEndedByPeer()).isTrue();
+    }
+
+    /** A minimal relay of duplexes from server engine s1 to server engine s2: the engine API a server uses. */
+    static final class Relay {
+        MuxEngine s1;
+        MuxEngine s2;
+        MuxEngine c2engine;
+        Entity c2;
+        Entity out;
+
+        void start() {
+            s2 = new MuxEngine(Limits.defaults(), Limits.defaults(), 7, new MuxListener() {
+                @Override
+                public void credit(Half h, long n) { // credit from client 2 becomes credit for client 1
+                    s1.grant(((Entity) h.entity().attachment().orElseThrow()).readHalf().orElseThrow(), n);
+                }
+            }, "s2");
+            s1 = new MuxEngine(Limits.defaults(), Limits.defaults(), 7, new MuxListener() {
+                @Override
+                public void opened(Entity in, ByteBuffer opening) {
+                    out = s2.openDuplex(opening, 0);
+                    out.attach(in);
+                    in.attach(out);
+                }
+
+                @Override
+                public void data(Half h, ByteBuffer fragment, long total, boolean first, boolean last) {
+                    Half to = ((Entity) h.entity().attachment().orElseThrow()).writeHalf().orElseThrow();
+                    if (first) {
+                        s2.startMessage(to, total);
+                    }
+                    s2.appendMessage(to, fragment);
+                }
+
+                @Override
+                public void closed(Half h, ByteBuffer reason) {
+                    s2.close(((Entity) h.entity().attachment().orElseThrow()).writeHalf().orElseThrow(), reason);
+                }
+            }, "s1");
+        }
+    }
+}
