@@ -252,7 +252,10 @@ public final class MuxEngine {
      * with an end payload (consumed).
      *
      * @return false if the half was already ended by the peer's cancel
-     * @throws IllegalStateException if closed before, or a partial payload is half sent (§9)
+     * A message whose bytes were not all supplied is dropped; if some of it was sent already, the end
+     * aborts it on the peer's side (§9).
+     *
+     * @throws IllegalStateException if closed before
      */
     public boolean close(Half half, ByteBuffer reason) {
         checkWritable(half);
@@ -269,12 +272,9 @@ public final class MuxEngine {
         checkFrame(reason, "an end payload");
         OutMessage last = half.messages.peekLast();
         if (last != null && !last.fullySupplied()) {
-            if (last.started) {
-                throw new IllegalStateException("cannot close " + half + " in the middle of a partial payload"
-                        + " (docs/protocol.md §9); supply the rest of the message first");
-            }
+            // a message not supplied in full is dropped; if it started, the end aborts it (§9)
             half.messages.pollLast();
-            half.queuedBytes -= last.supplied;
+            half.queuedBytes -= last.buffered();
         }
         half.closeAfterData = copy(reason);
         scheduler.schedule(half);
@@ -591,8 +591,9 @@ public final class MuxEngine {
 
     private void onEnd(Half h, ByteBuffer end) {
         if (!h.weWrite() && h.partialTotal != 0) {
-            throw violation(Violation.PARTIAL_INTERRUPTED, "the peer ended " + h + " with "
-                    + h.partialRemaining + " bytes of a partial payload missing");
+            // §9: the writer's end aborts the partial payload; what arrived of it is discarded
+            h.partialTotal = 0;
+            h.partialRemaining = 0;
         }
         ByteBuffer reason = copy(end);
         h.receivedFinal = true;

@@ -54,6 +54,7 @@ final class ReadEnd extends End {
     }
 
     void onClosed(ByteBuffer reason) {
+        assembling = null; // a partial payload the writer aborted (docs/protocol.md §9)
         closedReason = reason;
         core.changed.signalAll();
     }

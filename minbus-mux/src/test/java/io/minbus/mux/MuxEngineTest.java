@@ -27,6 +27,13 @@ class MuxEngineTest {
         return chunks;
     }
 
+    /** Everything the engine has to send, consumed (as a socket write would). */
+    static ByteBuffer take(MuxEngine e) {
+        ByteBuffer out = e.output();
+        ByteBuffer copy = ByteBuffer.allocate(out.remaining()).put(out).flip();
+        return copy;
+    }
+
     static ByteBuffer hex(String h) {
         return ByteBuffer.wrap(SpecSessionVectors.hex(h));
     }
@@ -74,6 +81,40 @@ class MuxEngineTest {
         engine.receive(hex("88 00 05"));
         assertThat(sent(engine)).containsExactly("out-sink#0 payload(1)");
         assertThat(engine.credit(top)).isEqualTo(4);
+    }
+
+    @Test
+    void aCloseInTheMiddleOfAPartialPayloadAbortsItOnBothSides() {
+        List<String> events = new ArrayList<>();
+        MuxEngine reader = new MuxEngine(Limits.defaults(), Limits.defaults(), 64 * 1024, new MuxListener() {
+            @Override
+            public void data(Half half, ByteBuffer fragment, long total, boolean first, boolean last) {
+                events.add("data " + fragment.remaining() + "/" + total + (last ? " last" : ""));
+            }
+
+            @Override
+            public void closed(Half half, ByteBuffer reason) {
+                events.add("closed " + reason.remaining());
+            }
+        }, "reader");
+        reader.grant(reader.top().readHalf().orElseThrow(), 100);
+        engine.receive(take(reader));
+        Half top = engine.top().writeHalf().orElseThrow();
+        engine.startMessage(top, 10);
+        engine.appendMessage(top, ByteBuffer.allocate(4)); // a relay got 4 of 10 bytes, then its source died
+        ByteBuffer started = take(engine);
+        engine.close(top, ByteBuffer.wrap(new byte[] {1}));
+        ByteBuffer ended = take(engine);
+        List<String> chunks = new ArrayList<>();
+        ChunkReader decoder = new ChunkReader(1 << 20);
+        decoder.feed(started.duplicate(), c -> chunks.add(c.toString()));
+        decoder.feed(ended.duplicate(), c -> chunks.add(c.toString()));
+        assertThat(chunks).containsExactly("partial(10)", "out-sink#0 payload(4)", "out-sink#0 end(1)");
+        reader.receive(started);
+        reader.receive(ended);
+        assertThat(events).containsExactly("data 4/10", "closed 1");
+        assertThat(sent(reader)).containsExactly("out-stream#0 ack");
+        reader.checkInvariants();
     }
 
     @Test

@@ -17,7 +17,6 @@ public enum Violation {
     PARTIAL_TOO_LARGE("9"),
     PARTIAL_TARGET("9"),
     PARTIAL_OVERRUN("9"),
-    PARTIAL_INTERRUPTED("9"),
     CREATE_WITHOUT_PAYLOAD("7.1"),
     TOO_MANY_ENTITIES("10"),
     ID_IN_USE("7.1"),
