@@ -1,0 +1,31 @@
+package io.minbus.host;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides when a started plugin is ready: the bus side's hook. The host calls it once per start,
+ * right after the process started, and moves the plugin to {@link PluginState#RUNNING} when the
+ * returned stage completes normally. On the bus that is when a connection proved the launch's
+ * secret ({@link Launch#matchesSecret}) and registered the plugin's name.
+ *
+ * <p>If the stage completes exceptionally the start failed (the process is stopped, the restart
+ * policy applies); if it does not complete within the spec's start timeout, the start timed out. A
+ * stage that completes after the process ended is ignored. The hook must not block.
+ */
+@FunctionalInterface
+public interface Readiness {
+
+    /**
+     * Starts watching for a launch to become ready.
+     *
+     * @param launch the new process, with its secret
+     * @return completes when the plugin is ready
+     */
+    CompletionStage<?> awaitReady(Launch launch);
+
+    /** Ready as soon as the process started: for plain executables that do not use the bus. */
+    static Readiness immediate() {
+        return launch -> CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,24 @@
+package io.minbus.host;
+
+/**
+ * Asks a plugin to stop: the bus side's hook (it sends the disconnection message or {@code
+ * cmd.stop}). The first step of {@link StopTimeouts stopping}; if the process has not exited within
+ * the graceful timeout the host sends SIGTERM. The hook must not block.
+ */
+@FunctionalInterface
+public interface StopHook {
+
+    /**
+     * Asks the plugin to stop.
+     *
+     * @param launch the running start of the plugin
+     * @return true if the request was sent (the host then waits the graceful timeout); false if the
+     *     plugin cannot be asked (for example, it never connected)
+     */
+    boolean requestStop(Launch launch);
+
+    /** Never asks (stopping closes the plugin's stdin pipe, then goes to SIGTERM). */
+    static StopHook none() {
+        return launch -> false;
+    }
+}

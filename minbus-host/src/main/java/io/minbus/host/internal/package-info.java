@@ -1,0 +1,2 @@
+/** Implementation of {@code io.minbus.host}; not exported. */
+package io.minbus.host.internal;
