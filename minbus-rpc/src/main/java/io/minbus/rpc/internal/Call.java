@@ -1,0 +1,64 @@
+package io.minbus.rpc.internal;
+
+import io.minbus.rpc.RpcTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/** One outgoing call; cancelling it, or its timing out, cancels the request at the peer. */
+final class Call extends CompletableFuture<byte[]> {
+
+    private final PendingCalls calls;
+    private final long thread;
+    private final String cmd;
+    private volatile ScheduledFuture<?> timer;
+
+    Call(PendingCalls calls, long thread, String cmd) {
+        this.calls = calls;
+        this.thread = thread;
+        this.cmd = cmd;
+        whenComplete((result, failure) -> {
+            calls.forget(this);
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+            }
+        });
+    }
+
+    long thread() {
+        return thread;
+    }
+
+    String cmd() {
+        return cmd;
+    }
+
+    void timer(ScheduledFuture<?> t) {
+        this.timer = t;
+        if (isDone()) {
+            t.cancel(false);
+        }
+    }
+
+    void timeOut(Duration after, String endpoint) {
+        if (completeExceptionally(new RpcTimeoutException("call '" + cmd + "' on " + endpoint + " got no response within " + after
+                + "; it was cancelled at the peer (raise the timeout if the peer is just slow)"))) {
+            calls.cancelAtPeer(this);
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            calls.cancelAtPeer(this);
+        }
+        return cancelled;
+    }
+
+    @Override
+    public String toString() {
+        return "Call[" + cmd + "#" + thread + (isDone() ? ", done" : "") + "]";
+    }
+}

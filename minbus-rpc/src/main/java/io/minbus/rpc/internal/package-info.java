@@ -1,0 +1,2 @@
+/** The implementation of minbus-rpc; not exported. */
+package io.minbus.rpc.internal;

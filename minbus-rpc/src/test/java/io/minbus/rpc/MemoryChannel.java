@@ -1,0 +1,153 @@
+package io.minbus.rpc;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-memory {@link MessageChannel} pair with real back-pressure: each direction is a queue of at
+ * most {@code capacity} messages, and {@link #send} blocks while it is full.
+ */
+public final class MemoryChannel implements MessageChannel {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Pipe in;
+    private final Pipe out;
+    private final String name;
+
+    private MemoryChannel(Pipe in, Pipe out, String name) {
+        this.in = in;
+        this.out = out;
+        this.name = name;
+    }
+
+    /** Two connected ends; each direction holds at most {@code capacity} messages. */
+    public static MemoryChannel[] pair(int capacity) {
+        Pipe ab = new Pipe(capacity);
+        Pipe ba = new Pipe(capacity);
+        long id = IDS.incrementAndGet();
+        return new MemoryChannel[] {new MemoryChannel(ba, ab, "memory:" + id + "a"), new MemoryChannel(ab, ba, "memory:" + id + "b")};
+    }
+
+    @Override
+    public void send(ByteBuffer message) {
+        out.put(message);
+    }
+
+    @Override
+    public Optional<ByteBuffer> receive() {
+        return in.take();
+    }
+
+    @Override
+    public void close() {
+        out.end();
+        in.release();
+    }
+
+    /** Whether both directions are over (for leak checks). */
+    public boolean isClosed() {
+        return out.isOver() && in.isOver();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** One direction: a bounded queue, ended by its writer, released by its reader. */
+    private static final class Pipe {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition notEmpty = lock.newCondition();
+        private final Condition notFull = lock.newCondition();
+        private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+        private final int capacity;
+        private boolean ended;
+        private boolean released;
+
+        Pipe(int capacity) {
+            this.capacity = capacity;
+        }
+
+        void put(ByteBuffer b) {
+            lock.lock();
+            try {
+                while (queue.size() >= capacity && !ended && !released) {
+                    await(notFull);
+                }
+                if (ended) {
+                    throw new ChannelClosedException("this side closed the channel");
+                }
+                if (released) {
+                    throw new ChannelClosedException("the peer closed the channel");
+                }
+                queue.add(b);
+                notEmpty.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        Optional<ByteBuffer> take() {
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !ended && !released) {
+                    await(notEmpty);
+                }
+                if (released || queue.isEmpty()) {
+                    return Optional.empty();
+                }
+                ByteBuffer b = queue.poll();
+                notFull.signal();
+                return Optional.of(b);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void end() {
+            lock.lock();
+            try {
+                ended = true;
+                notEmpty.signalAll();
+                notFull.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void release() {
+            lock.lock();
+            try {
+                released = true;
+                queue.clear();
+                notEmpty.signalAll();
+                notFull.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean isOver() {
+            lock.lock();
+            try {
+                return ended || released;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private static void await(Condition c) {
+            try {
+                c.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcCancelledException("interrupted while waiting on an in-memory channel");
+            }
+        }
+    }
+}
