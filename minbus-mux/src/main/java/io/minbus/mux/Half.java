@@ -20,6 +20,10 @@ public final class Half {
     boolean receivedFinal;
     /** Pings we sent on this half and whose pong has not come yet. */
     long pingsOutstanding;
+    /** Whether the owner answers the peer's pings itself with {@link MuxEngine#pong} (a relay does). */
+    boolean manualPongs;
+    /** Pings received on this half that the owner has not answered yet (manual pongs only). */
+    long pongsOwed;
 
     // --- a half we write ---
     /** Credit the peer granted us and we have not used yet (unsigned). */

@@ -326,6 +326,30 @@ public final class MuxEngine {
      *
      * @return false if we ended the half already: then no ping may be sent
      */
+    /**
+     * Lets the owner answer the peer's pings on {@code half} itself, with {@link #pong}, instead of the
+     * engine answering at once. A relay uses this to pass a ping on and answer only when the far end
+     * answered (docs/minbus.md), so a heartbeat checks the whole path. Off by default.
+     */
+    public void manualPongs(Half half, boolean manual) {
+        half.manualPongs = manual;
+    }
+
+    /**
+     * Answers the oldest unanswered ping on a half with manual pongs (§7.4).
+     *
+     * @return false if no ping is owed, or we have ended the half (then no pong may be sent)
+     */
+    public boolean pong(Half half) {
+        checkLive();
+        if (half.pongsOwed == 0 || half.sentFinal || half.entity().isRemoved()) {
+            return false;
+        }
+        half.pongsOwed--;
+        scheduler.queueControl(Chunk.of(half.ourType(), half.entity().id(), 0));
+        return true;
+    }
+
     public boolean ping(Half half) {
         checkLive();
         if (half.sentFinal || half.entity().isRemoved()) {
@@ -480,7 +504,11 @@ public final class MuxEngine {
         }
         if ((f & Flags.PING) != 0) {
             if (!h.sentFinal) {
-                scheduler.queueControl(Chunk.of(h.ourType(), id, 0));
+                if (h.manualPongs) {
+                    h.pongsOwed++;
+                } else {
+                    scheduler.queueControl(Chunk.of(h.ourType(), id, 0));
+                }
             }
             listener.pinged(h);
         }

@@ -32,12 +32,15 @@ final class OutputScheduler {
      * @param maxChunk  the largest data payload per chunk (our chunk size, capped by the peer's max_frame)
      * @param finalSent told when a close or the last byte of a response left: the half's final chunk
      */
+    private final ByteBuffer NONE = ByteBuffer.allocate(0);
+
     OutputScheduler(int maxChunk, FrameLog log, Consumer<Half> finalSent) {
         this.maxChunk = maxChunk;
         this.target = Math.max(MIN_TARGET, maxChunk + 64);
         this.log = log;
         this.finalSent = finalSent;
-        this.out = ByteBuffer.allocate(target + 1024).limit(0);
+        this.out = NONE; // allocated when there is something to send, released when all was taken
+
     }
 
     void queueControl(Chunk chunk) {
@@ -87,6 +90,13 @@ final class OutputScheduler {
      * position); the buffer stays valid until the next call.
      */
     ByteBuffer output() {
+        if (!out.hasRemaining() && !hasQueuedChunks()) {
+            out = NONE; // idle connections hold no output buffer (10,000 connections on a bus)
+            return out;
+        }
+        if (out.capacity() == 0) {
+            out = ByteBuffer.allocate(target + 1024).limit(0);
+        }
         out.compact();
         while (out.position() < target) {
             Chunk c = control.poll();

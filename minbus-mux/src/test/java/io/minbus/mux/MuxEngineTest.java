@@ -118,6 +118,19 @@ class MuxEngineTest {
     }
 
     @Test
+    void manualPongsWaitForTheOwner() {
+        Half top = engine.top().readHalf().orElseThrow();
+        engine.manualPongs(top, true);
+        engine.receive(hex("44 00 44 00")); // two pings on the top-level half the peer writes
+        assertThat(sent(engine)).isEmpty();
+        assertThat(engine.pong(top)).isTrue();
+        assertThat(sent(engine)).containsExactly("out-stream#0");
+        assertThat(engine.pong(top)).isTrue();
+        assertThat(engine.pong(top)).as("only two pings are owed").isFalse();
+        assertThat(sent(engine)).containsExactly("out-stream#0");
+    }
+
+    @Test
     void aCloseWaitsForTheDataBeforeIt() {
         Half top = engine.top().writeHalf().orElseThrow();
         engine.send(top, ByteBuffer.allocate(2));

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param maxConnections     sessions held at once; beyond it a new byte stream is closed before the
  *                           preamble
  * @param registrationTimeout how long a connection may stay unregistered ({@code 01 06})
- * @param maxNamesPerProcess named registrations per peer process, known by pid on Unix sockets ({@code 01 05})
+ * @param maxNamesPerProcess named registrations per peer process ({@code 01 05}): per pid when a {@link
+ *                           ProcessResolver} knows it, else per peer user on Unix sockets, else per
+ *                           connection (docs/minbus.md §14)
  * @param maxRelaysPerPlugin relays a plugin takes part in, as initiator or target ({@code 00 07}, {@code 00 08})
  * @param relayBuffer        bytes buffered per relay direction; also the cap on credit handed on
  * @param relayMemory        bytes reserved for all relays together, {@code 2 x relayBuffer} each ({@code 00})

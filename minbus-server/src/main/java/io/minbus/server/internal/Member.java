@@ -13,15 +13,17 @@ import java.util.OptionalLong;
 public final class Member {
     private final long id;
     private final Registration registration;
-    private final OptionalLong pid;
+    private final Optional<String> process;
+    private final Object owner;
     private final Registry registry;
     /** Guarded by the registry's lock. */
     boolean gone;
 
-    Member(long id, Registration registration, OptionalLong pid, Registry registry) {
+    Member(long id, Registration registration, Optional<String> process, Object owner, Registry registry) {
         this.id = id;
         this.registration = registration;
-        this.pid = pid;
+        this.process = process;
+        this.owner = owner;
         this.registry = registry;
     }
 
@@ -40,9 +42,22 @@ public final class Member {
         return registration.plugin();
     }
 
-    /** The peer process id this member counts against (docs/minbus.md §14); empty if none. */
+    /**
+     * The peer process id this member counts against (docs/minbus.md §14), if its process key is a
+     * pid ({@link ProcessKeys#pid}); empty otherwise.
+     */
     public OptionalLong pid() {
-        return pid;
+        return process.map(ProcessKeys::pidOf).orElse(OptionalLong.empty());
+    }
+
+    /** The key of the process (or user, §14) this member's name counts against; empty if none. */
+    public Optional<String> process() {
+        return process;
+    }
+
+    /** What the caller of {@link Registry#admit(Registration, Optional, Object)} attached (the server's connection). */
+    public Optional<Object> owner() {
+        return Optional.ofNullable(owner);
     }
 
     boolean belongsTo(Registry r) {

@@ -37,7 +37,7 @@ public final class Registry {
     private final int maxNamesPerProcess;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> byName = new LinkedHashMap<>();
-    private final Map<Long, Integer> namesPerPid = new HashMap<>();
+    private final Map<String, Integer> namesPerProcess = new HashMap<>();
     private final Map<Member, Watcher> watchers = new LinkedHashMap<>();
     private int members;
     private long nextId = 1;
@@ -52,32 +52,45 @@ public final class Registry {
     }
 
     /**
+     * Registers a connection (§4.2) counting its name against the process {@code pid}.
+     *
+     * @param pid the peer process id (§14); empty, or a value {@code <= 0}, for none
+     * @see #admit(Registration, Optional, Object)
+     */
+    public Admission admit(Registration registration, OptionalLong pid) {
+        OptionalLong process = pid.isPresent() && pid.getAsLong() > 0 ? pid : OptionalLong.empty();
+        return admit(registration, process.isPresent() ? Optional.of(ProcessKeys.pid(process.getAsLong()))
+                : Optional.empty(), null);
+    }
+
+    /**
      * Registers a connection (§4.2): refuses a taken name, then a process over its name limit;
      * otherwise adds the member and tells every watcher that it joined (unless nameless).
      *
-     * @param pid the peer process id (§14); empty, or a value {@code <= 0}, for none
+     * @param process the key the name counts against (§14, {@link ProcessKeys}); empty for none
+     * @param owner   attached to the member for {@link Member#owner()} (the server's connection), may be null
      */
-    public Admission admit(Registration registration, OptionalLong pid) {
+    public Admission admit(Registration registration, Optional<String> process, Object owner) {
         Objects.requireNonNull(registration, "registration");
-        OptionalLong process = pid.isPresent() && pid.getAsLong() > 0 ? pid : OptionalLong.empty();
+        Objects.requireNonNull(process, "process");
         lock.lock();
         try {
             checkNotNotifying("admit");
             if (registration.isNameless()) {
-                return new Admission.Admitted(add(registration, process));
+                return new Admission.Admitted(add(registration, process, owner));
             }
             if (byName.containsKey(registration.name())) {
                 LOG.log(Level.DEBUG, () -> "refused " + registration + ": name taken by " + byName.get(registration.name()));
                 return new Admission.Refused(Reason.NAME_TAKEN);
             }
-            if (process.isPresent() && namesHeldBy(process.getAsLong()) >= maxNamesPerProcess) {
-                LOG.log(Level.INFO, () -> "refused " + registration + ": process " + process.getAsLong()
-                        + " already holds " + maxNamesPerProcess + " names");
+            if (process.isPresent() && namesHeldBy(process.get()) >= maxNamesPerProcess) {
+                LOG.log(Level.INFO, () -> "refused " + registration + ": " + process.get() + " already holds "
+                        + maxNamesPerProcess + " names");
                 return new Admission.Refused(Reason.PROCESS_NAME_LIMIT);
             }
-            Member member = add(registration, process);
+            Member member = add(registration, process, owner);
             byName.put(registration.name(), member);
-            process.ifPresent(p -> namesPerPid.merge(p, 1, Integer::sum));
+            process.ifPresent(p -> namesPerProcess.merge(p, 1, Integer::sum));
             notifyWatchers(Event.joined(member.plugin().orElseThrow()));
             return new Admission.Admitted(member);
         } finally {
@@ -106,7 +119,7 @@ public final class Registry {
             Optional<PluginInfo> plugin = member.plugin();
             if (plugin.isPresent()) {
                 byName.remove(plugin.get().name());
-                member.pid().ifPresent(p -> namesPerPid.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
+                member.process().ifPresent(p -> namesPerProcess.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
                 notifyWatchers(Event.left(plugin.get()));
             }
             LOG.log(Level.DEBUG, () -> "left: " + member);
@@ -209,18 +222,33 @@ public final class Registry {
 
     /** Names held by the process {@code pid} (§14). */
     public int namesHeldBy(long pid) {
+        return namesHeldBy(ProcessKeys.pid(pid));
+    }
+
+    /** Names counted against the process key {@code process} (§14, {@link ProcessKeys}). */
+    public int namesHeldBy(String process) {
         lock.lock();
         try {
-            return namesPerPid.getOrDefault(pid, 0);
+            return namesPerProcess.getOrDefault(process, 0);
         } finally {
             lock.unlock();
         }
     }
 
-    private Member add(Registration registration, OptionalLong pid) {
-        Member member = new Member(nextId++, registration, pid, this);
+    /** Named members, that is listed plugins. */
+    public int namedCount() {
+        lock.lock();
+        try {
+            return byName.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Member add(Registration registration, Optional<String> process, Object owner) {
+        Member member = new Member(nextId++, registration, process, owner, this);
         members++;
-        LOG.log(Level.DEBUG, () -> "joined: " + member + pid.stream().mapToObj(p -> " pid " + p).findFirst().orElse(""));
+        LOG.log(Level.DEBUG, () -> "joined: " + member + process.map(p -> " (" + p + ")").orElse(""));
         return member;
     }
 

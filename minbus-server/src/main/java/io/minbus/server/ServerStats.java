@@ -1,0 +1,50 @@
+package io.minbus.server;
+
+import io.minbus.protocol.Reason;
+import java.util.Map;
+
+/**
+ * A snapshot of a {@link MinBusServer}'s counters ({@link MinBusServer#stats()}). "Relay bytes buffered"
+ * are bytes the server has taken from a relay's sender and not yet handed to the receiver's socket;
+ * {@code relay_buffer} bounds them per relay direction (docs/minbus.md §9.2).
+ *
+ * @param connections              byte streams held now (counted against {@code max_connections})
+ * @param registeredPlugins        named plugins registered now
+ * @param namelessClients          nameless clients registered now
+ * @param watchers                 connection streams open now
+ * @param openRelays               relays whose reservations are held now (from the connect until both
+ *                                 duplexes are finished)
+ * @param relayBytesBuffered       relay bytes buffered now, all relays together
+ * @param relayBytesBufferedMax    the most relay bytes buffered at one moment, all relays together
+ * @param relayDirectionBufferedMax the most bytes one relay direction ever buffered (at most {@code relay_buffer})
+ * @param relayedBytes             relay data bytes handed to receivers since the start
+ * @param refusals                 end payloads the server sent for reasons of its own, by reason (registration
+ *                                 refusals, connect refusals, unexpected entities, limits); only reasons seen
+ * @param connectionsRefused       byte streams closed before the preamble ({@code max_connections}, shutdown)
+ * @param violations               connections closed for a protocol violation (including bad preambles)
+ * @param heartbeatTimeouts        connections dropped because a heartbeat went unanswered
+ */
+public record ServerStats(
+        int connections,
+        int registeredPlugins,
+        int namelessClients,
+        int watchers,
+        int openRelays,
+        long relayBytesBuffered,
+        long relayBytesBufferedMax,
+        long relayDirectionBufferedMax,
+        long relayedBytes,
+        Map<Reason, Long> refusals,
+        long connectionsRefused,
+        long violations,
+        long heartbeatTimeouts) {
+
+    public ServerStats {
+        refusals = Map.copyOf(refusals);
+    }
+
+    /** How often the server ended something with {@code reason} (0 if never). */
+    public long refusals(Reason reason) {
+        return refusals.getOrDefault(reason, 0L);
+    }
+}
