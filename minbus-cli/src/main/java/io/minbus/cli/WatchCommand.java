@@ -1,0 +1,51 @@
+package io.minbus.cli;
+
+import io.minbus.client.MinBus;
+import io.minbus.client.Watch;
+import io.minbus.client.WatchEvent;
+import io.minbus.protocol.PluginInfo;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code minbus watch}: the snapshot, then {@code + NAME VERSION} / {@code - NAME VERSION} lines. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {
+            "Print the plugins, then each change as it happens.",
+            "First one line per registered plugin (NAME VERSION), then + NAME VERSION when a plugin"
+                + " registers and - NAME VERSION when it goes away, one flushed line each. Runs until"
+                + " interrupted, or until the bus goes away (exit 3)."
+        })
+final class WatchCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+
+    @Override
+    public Integer call() {
+        PrintStream out = main.console.out;
+        try (MinBus bus = main.connect(); Watch watch = bus.watch()) {
+            main.console.onStop(watch::close);
+            while (true) {
+                WatchEvent event;
+                try {
+                    event = watch.next();
+                } catch (IllegalStateException closed) {
+                    return ExitCodes.OK; // stopped
+                }
+                switch (event) {
+                    case WatchEvent.Snapshot s -> s.plugins().forEach(p -> out.println(line(p)));
+                    case WatchEvent.Joined j -> out.println("+ " + line(j.plugin()));
+                    case WatchEvent.Left l -> out.println("- " + line(l.plugin()));
+                }
+                out.flush();
+                if (out.checkError()) {
+                    return ExitCodes.OK; // the reader went away (e.g. | head)
+                }
+            }
+        }
+    }
+
+    static String line(PluginInfo p) {
+        return p.name() + " " + p.version();
+    }
+}

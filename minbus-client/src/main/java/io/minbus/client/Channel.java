@@ -1,0 +1,98 @@
+package io.minbus.client;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A two-way channel between two plugins, relayed by the bus (docs/minbus.md §8, §9): each side
+ * writes one half and reads the other. Messages keep their boundaries and order. Flow control is
+ * end to end: {@link #send} waits until the other plugin has room, so neither side nor the bus
+ * buffers more than a bounded window.
+ *
+ * <p>Each half ends on its own: {@link #close(ByteBuffer)} ends the half we write (the other side
+ * reads our reason after our last message), {@link #cancel(ByteBuffer)} ends the half we read (the
+ * other side's {@code send} then fails with our reason). A half the other side ended surfaces as
+ * {@link ChannelClosedException} carrying its reason; a channel the bus broke (the other plugin went
+ * away, shutdown) as {@link ChannelBrokenException}, after the messages received before.
+ *
+ * <p>Thread-safe; one thread may send while another receives.
+ */
+public interface Channel extends AutoCloseable {
+
+    /** The other plugin's name: the target's for the side that connected, the initiator's ("" if nameless) for the side that accepted. */
+    String peerName();
+
+    /** The initiator's registered version, on the side that accepted; empty on the side that connected. */
+    OptionalInt peerVersion();
+
+    /**
+     * Sends one message (consumed), waiting for credit as needed; a large message goes out in
+     * pieces and arrives whole.
+     *
+     * @throws ChannelClosedException if the other side cancelled the half we write
+     * @throws ChannelBrokenException if the channel broke
+     * @throws BusGoneException if the connection to the bus is lost
+     * @throws IllegalStateException if we closed the half we write
+     */
+    void send(ByteBuffer message);
+
+    /** Sends the message only if there is credit for all of it now; never waits. Throws like {@link #send}. */
+    boolean trySend(ByteBuffer message);
+
+    /**
+     * The next message, waiting for it.
+     *
+     * @throws ChannelClosedException once the other side closed the half we read and every message
+     *     was taken; it carries the other side's reason
+     * @throws ChannelBrokenException if the channel broke (after the messages received before)
+     * @throws BusGoneException if the connection to the bus is lost
+     */
+    ByteBuffer receive();
+
+    /** The next message, or empty if none came within {@code timeout}; throws like {@link #receive()}. */
+    Optional<ByteBuffer> receive(Duration timeout);
+
+    /**
+     * The half we read as bytes: message boundaries are ignored, end of stream is the other side's
+     * close, a broken channel is an {@link java.io.IOException}. Closing it cancels the half.
+     */
+    InputStream inputStream();
+
+    /** The half we write as bytes: each write is one message; closing it closes the half. */
+    OutputStream outputStream();
+
+    /**
+     * Closes the half we write, after the messages sent so far; the other side reads {@code reason}
+     * as the end (exactly these bytes). We can still receive. A no-op if the half has ended already,
+     * or the channel or the bus connection is gone.
+     */
+    void close(ByteBuffer reason);
+
+    /**
+     * Cancels the half we read: we want no more messages; the other side's sends fail with {@code
+     * reason}. We can still send. A no-op if the half has ended already or the channel is gone.
+     */
+    void cancel(ByteBuffer reason);
+
+    /**
+     * Pings the other plugin through the bus and waits for its answer (a heartbeat on this channel).
+     *
+     * @return true if the answer came within {@code timeout}; false if not (the channel is then
+     *     broken and ended) or the half we read has ended, so no ping can be answered
+     */
+    boolean ping(Duration timeout);
+
+    /** The other side's reason once it closed the half we read. */
+    Optional<ByteBuffer> closeReason();
+
+    /** True once the channel is broken: the bus broke it, a ping went unanswered, or the bus connection is lost. */
+    boolean isBroken();
+
+    /** Ends both halves (close and cancel, with empty reasons) where not ended yet. Idempotent, never throws. */
+    @Override
+    void close();
+}

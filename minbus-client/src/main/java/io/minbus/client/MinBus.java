@@ -1,0 +1,206 @@
+package io.minbus.client;
+
+import io.minbus.client.internal.ClientConnection;
+import io.minbus.mux.SessionConfig;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.transport.BusAddress;
+import io.minbus.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One connection to a bus (docs/minbus.md). Either {@link #register} a name on it first, which
+ * makes it a {@link Plugin} others can find and connect to, or just use it: the first {@link
+ * #plugins()}, {@link #watch()} or {@link #connect(String)} registers it as a <em>nameless
+ * client</em>, which can do everything except be connected to or listed.
+ *
+ * <pre>{@code
+ * try (MinBus bus = MinBus.connect()) {                 // MINBUS_ADDRESS, else the default socket
+ *     Plugin me = bus.register("kv", 3);                // NameTakenException if taken
+ *     me.onConnect(channel -> serve(channel));          // incoming channels, one virtual thread each
+ *     List<PluginInfo> others = bus.plugins();
+ *     try (Channel log = bus.connect("logger", 2)) {    // at least version 2
+ *         log.send(ByteBuffer.wrap(bytes));             // waits for credit; trySend does not
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Several names from one process</b>: one connection carries at most one registration, so a
+ * process that serves several names (several "instances") opens one {@code MinBus} per name; the
+ * bus may limit how many names one process holds ({@code 01 05}).
+ *
+ * <p>Thread-safe; every call blocks and is safe on virtual threads. The connection is read by one
+ * platform thread and heartbeats are on by default (a ping after 10 s of silence, the connection is
+ * lost 30 s later without an answer), so a dead bus shows up as {@link BusGoneException}.
+ */
+public interface MinBus extends AutoCloseable {
+
+    /**
+     * Connects to the bus named by {@code MINBUS_ADDRESS}, else to the per-user default socket
+     * ({@link BusAddress#defaultAddress()}).
+     *
+     * @throws BusUnreachableException if no bus answers there
+     * @throws IllegalArgumentException if {@code MINBUS_ADDRESS} is set but is not an address
+     */
+    static MinBus connect() {
+        return builder().connect();
+    }
+
+    /**
+     * Connects to the bus at {@code address}.
+     *
+     * @throws BusUnreachableException if no bus answers there
+     */
+    static MinBus connect(BusAddress address) {
+        return builder().address(address).connect();
+    }
+
+    /**
+     * Runs the bus protocol over a transport already connected to a bus (for instance an in-memory
+     * one from a test kit). The connection owns the transport from now on.
+     *
+     * @throws BusUnreachableException if the peer is not a minbus bus
+     */
+    static MinBus connect(Transport transport) {
+        return builder().transport(transport).connect();
+    }
+
+    /** A builder, for a session configuration other than the defaults. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers {@code name} at {@code version} on this connection (docs/minbus.md §4). It must be
+     * the first thing done on the connection; the registration lasts until the connection closes.
+     *
+     * @param name    1 to 255 bytes of UTF-8
+     * @param version 0..65535; a higher version promises to be backwards compatible with lower ones
+     * @throws NameTakenException if another connection holds the name (the connection is then closed)
+     * @throws RegistrationRefusedException if the bus refused for another reason (closed as well)
+     * @throws IllegalStateException if this connection is already registered (also as a nameless
+     *     client, which happens on the first {@link #plugins()}, {@link #watch()} or {@link #connect})
+     * @throws IllegalArgumentException on an invalid name or version
+     * @throws BusGoneException if the connection is lost
+     */
+    Plugin register(String name, int version);
+
+    /**
+     * The named plugins registered on the bus, except this connection's own, in registration order
+     * (the connection query, docs/minbus.md §6).
+     *
+     * @throws BusGoneException if the connection is lost
+     */
+    List<PluginInfo> plugins();
+
+    /**
+     * Opens the connection stream (docs/minbus.md §7): a snapshot of the named plugins, then one
+     * event per registration and departure. At most one watch is open per connection; close it to
+     * open another (or use another connection).
+     *
+     * @throws IllegalStateException if a watch is already open on this connection
+     * @throws BusGoneException if the connection is lost
+     */
+    Watch watch();
+
+    /**
+     * Opens a watch whose events are handed to {@code onEvent} on a virtual thread of its own, in
+     * order, until the watch is closed. A failure (the bus went away, a backlog overflow) is handed
+     * to {@code onFailure}, after which no more events come.
+     *
+     * @throws IllegalStateException if a watch is already open on this connection
+     */
+    Watch watch(Consumer<WatchEvent> onEvent, Consumer<MinBusException> onFailure);
+
+    /**
+     * Connects to the plugin registered as {@code name}, whatever its version; waits until it
+     * accepts (docs/minbus.md §8).
+     *
+     * @throws NoSuchPluginException if no plugin has that name
+     * @throws ConnectionRefusedException if the target denied it, or the bus refused it (see
+     *     {@link ConnectionRefusedException#reason()})
+     * @throws BusGoneException if the connection is lost
+     */
+    Channel connect(String name);
+
+    /**
+     * Connects to the plugin {@code name} if its version is at least {@code minVersion}.
+     *
+     * @throws VersionTooLowException if its version is lower (the exception carries it)
+     * @see #connect(String)
+     */
+    Channel connect(String name, int minVersion);
+
+    /** The bus this connection leads to, e.g. {@code unix:/run/user/1000/minbus/bus.sock}. */
+    String description();
+
+    /** Whether the connection is usable: not closed and not lost. */
+    boolean isOpen();
+
+    /**
+     * Says goodbye and closes: waits (briefly) until the bus has received everything sent so far,
+     * sends the disconnection message (docs/minbus.md §5) and closes the connection. The bus then
+     * frees the name, tells the watchers, and breaks the channels still open. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** Configures a connection; {@link #connect()} opens it. */
+    final class Builder {
+        private BusAddress address;
+        private Transport transport;
+        private SessionConfig session = SessionConfig.builder().name("minbus-client").build();
+        private Duration answerTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /** The bus to connect to; without one (and without a transport), {@link BusAddress#defaultAddress()}. */
+        public Builder address(BusAddress value) {
+            this.address = Objects.requireNonNull(value, "address");
+            this.transport = null;
+            return this;
+        }
+
+        /** A transport already connected to a bus, used instead of an address. */
+        public Builder transport(Transport value) {
+            this.transport = Objects.requireNonNull(value, "transport");
+            this.address = null;
+            return this;
+        }
+
+        /**
+         * The session configuration: receive window per channel, chunk size, heartbeats, limits
+         * (docs/protocol.md). Default: {@link SessionConfig#defaults()}.
+         */
+        public Builder session(SessionConfig value) {
+            this.session = Objects.requireNonNull(value, "session");
+            return this;
+        }
+
+        /** How long to wait for the bus to answer a registration; default 30 s. */
+        public Builder answerTimeout(Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("the answer timeout must be positive, not " + value);
+            }
+            this.answerTimeout = value;
+            return this;
+        }
+
+        /**
+         * Connects.
+         *
+         * @throws BusUnreachableException if no bus answers
+         */
+        public MinBus connect() {
+            if (transport != null) {
+                return ClientConnection.open(transport, session, answerTimeout);
+            }
+            if (address != null) {
+                return ClientConnection.open(address, false, session, answerTimeout);
+            }
+            return ClientConnection.open(BusAddress.defaultAddress(), true, session, answerTimeout);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.minbus.client;
+
+import io.minbus.protocol.PluginInfo;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A name registered on the bus: others find it in listings and watches, and connect to it. Take
+ * their connections one at a time with {@link #accept()}, or hand them to a handler with {@link
+ * #onConnect}. Closing the plugin closes its {@link MinBus} connection, which frees the name.
+ *
+ * <p>Thread-safe.
+ */
+public interface Plugin extends AutoCloseable {
+
+    /** The registered name and version. */
+    PluginInfo info();
+
+    /** The registered name. */
+    default String name() {
+        return info().name();
+    }
+
+    /** The registered version. */
+    default int version() {
+        return info().version();
+    }
+
+    /** The connection this name is registered on. */
+    MinBus bus();
+
+    /**
+     * Waits for the next incoming connection; accept or deny it.
+     *
+     * @throws BusGoneException once the connection is lost
+     * @throws IllegalStateException if a handler was set with {@link #onConnect}
+     */
+    IncomingConnection accept();
+
+    /** The next incoming connection, or empty if none came within {@code timeout}. */
+    Optional<IncomingConnection> accept(Duration timeout);
+
+    /**
+     * Accepts every incoming connection from now on and runs {@code handler} with its channel on a
+     * virtual thread of its own. When the handler returns (or throws, which is logged), the channel
+     * is closed ({@link Channel#close()}): hand it to {@link #accept()} instead if it must outlive
+     * the handler.
+     *
+     * @throws IllegalStateException if a handler is already set
+     */
+    default void onConnect(Consumer<Channel> handler) {
+        onConnect(incoming -> true, handler);
+    }
+
+    /**
+     * Like {@link #onConnect(Consumer)}, but denies the connections {@code filter} rejects (it sees
+     * the initiator's name and version).
+     */
+    void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler);
+
+    /** Connects to another plugin; the same as {@code bus().connect(name)}. */
+    default Channel connect(String name) {
+        return bus().connect(name);
+    }
+
+    /** Connects to another plugin at {@code minVersion} or later; the same as {@code bus().connect(name, minVersion)}. */
+    default Channel connect(String name, int minVersion) {
+        return bus().connect(name, minVersion);
+    }
+
+    /** Closes the connection (see {@link MinBus#close()}), which unregisters the name. */
+    @Override
+    default void close() {
+        bus().close();
+    }
+}

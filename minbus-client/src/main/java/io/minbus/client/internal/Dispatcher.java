@@ -1,0 +1,79 @@
+package io.minbus.client.internal;
+
+import io.minbus.mux.Duplex;
+import io.minbus.mux.Incoming;
+import io.minbus.mux.IncomingRequest;
+import io.minbus.mux.MuxException;
+import io.minbus.mux.Session;
+import io.minbus.mux.Sink;
+import io.minbus.mux.Stream;
+import io.minbus.protocol.IncomingConnection;
+import io.minbus.protocol.MalformedPayloadException;
+import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
+
+/**
+ * Takes everything the bus opens on a connection, on a virtual thread of its own, until the
+ * session ends: incoming connections (docs/minbus.md §8.4) go to the registered plugin; anything
+ * else is ended as §12 says (a plugin treats what it does not understand like the bus does).
+ */
+final class Dispatcher implements Runnable {
+    private final ClientConnection bus;
+    private final Session session;
+    /** The registered plugin, or null (nameless, or not registered yet). */
+    private final Supplier<NamedPlugin> plugin;
+
+    Dispatcher(ClientConnection bus, Session session, Supplier<NamedPlugin> plugin) {
+        this.bus = bus;
+        this.session = session;
+        this.plugin = plugin;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Incoming in = session.accept();
+                switch (in) {
+                    case Duplex d -> incoming(d);
+                    case IncomingRequest r -> r.close(ClientConnection.EMPTY.duplicate());
+                    case Stream s -> s.cancel(ClientConnection.EMPTY.duplicate());
+                    case Sink s -> s.close(ClientConnection.EMPTY.duplicate());
+                }
+            }
+        } catch (MuxException e) {
+            lost(e);
+        } catch (RuntimeException e) {
+            ClientConnection.LOG.log(Level.ERROR, "minbus client: the dispatcher of " + bus.description() + " failed", e);
+            session.close();
+            lost(e);
+        }
+    }
+
+    private void lost(Throwable why) {
+        NamedPlugin p = plugin.get();
+        if (p != null) {
+            p.connectionLost(why);
+        }
+    }
+
+    private void incoming(Duplex duplex) {
+        IncomingConnection in;
+        try {
+            in = IncomingConnection.decode(duplex.opening());
+        } catch (MalformedPayloadException e) {
+            ClientConnection.LOG.log(Level.WARNING, "minbus client: the bus at " + bus.description() + " opened a"
+                    + " duplex this client does not understand; ended it (" + e.getMessage() + ")");
+            ClientConnection.endQuietly(duplex);
+            return;
+        }
+        NamedPlugin p = plugin.get();
+        if (p == null) {
+            ClientConnection.LOG.log(Level.WARNING, "minbus client: the bus at " + bus.description() + " sent an"
+                    + " incoming connection from " + in.initiator() + " to a nameless client; denied it");
+            ClientConnection.endQuietly(duplex);
+            return;
+        }
+        p.offer(new PendingIncoming(bus, duplex, in.initiator()));
+    }
+}

@@ -1,0 +1,173 @@
+package io.minbus.client.internal;
+
+import io.minbus.client.Channel;
+import io.minbus.client.IncomingConnection;
+import io.minbus.client.MinBus;
+import io.minbus.client.MinBusException;
+import io.minbus.client.Plugin;
+import io.minbus.protocol.PluginInfo;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A registered name: the queue of incoming connections the dispatcher fills, taken by {@link
+ * #accept()} or handed to a handler, one virtual thread per connection.
+ */
+final class NamedPlugin implements Plugin {
+    private final ClientConnection bus;
+    private final PluginInfo info;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<PendingIncoming> queue = new ArrayDeque<>();
+    private Throwable lost;
+    private Predicate<IncomingConnection> filter;
+    private Consumer<Channel> handler;
+
+    NamedPlugin(ClientConnection bus, PluginInfo info) {
+        this.bus = bus;
+        this.info = info;
+    }
+
+    @Override
+    public PluginInfo info() {
+        return info;
+    }
+
+    @Override
+    public MinBus bus() {
+        return bus;
+    }
+
+    /** From the dispatcher: a new incoming connection. */
+    void offer(PendingIncoming incoming) {
+        lock.lock();
+        try {
+            if (handler == null) {
+                queue.add(incoming);
+                changed.signalAll();
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        handle(incoming);
+    }
+
+    /** From the dispatcher: the session ended; waiting accepts fail. */
+    void connectionLost(Throwable why) {
+        lock.lock();
+        try {
+            lost = why;
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public IncomingConnection accept() {
+        return take(-1).orElseThrow();
+    }
+
+    @Override
+    public Optional<IncomingConnection> accept(Duration timeout) {
+        return take(Math.max(0, timeout.toNanos()));
+    }
+
+    private Optional<IncomingConnection> take(long timeoutNanos) {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (true) {
+                if (handler != null) {
+                    throw new IllegalStateException("\"" + info.name() + "\" hands its connections to the handler"
+                            + " set with onConnect; accept() cannot take them too");
+                }
+                PendingIncoming next = queue.poll();
+                if (next != null) {
+                    return Optional.of(next);
+                }
+                if (lost != null) {
+                    throw bus.gone(lost, "waiting for connections to \"" + info.name() + "\"");
+                }
+                if (timeoutNanos < 0) {
+                    changed.await();
+                } else if (left <= 0) {
+                    return Optional.empty();
+                } else {
+                    left = changed.awaitNanos(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MinBusException("interrupted while waiting for connections to \"" + info.name() + "\"", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler) {
+        ArrayDeque<PendingIncoming> waiting;
+        lock.lock();
+        try {
+            if (this.handler != null) {
+                throw new IllegalStateException("\"" + info.name() + "\" has a connection handler already");
+            }
+            this.filter = filter;
+            this.handler = handler;
+            waiting = new ArrayDeque<>(queue);
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        waiting.forEach(this::handle);
+    }
+
+    private void handle(PendingIncoming incoming) {
+        Thread.ofVirtual().name("minbus-" + info.name() + "-from-" + incoming.name()).start(() -> serve(incoming));
+    }
+
+    private void serve(PendingIncoming incoming) {
+        boolean wanted;
+        try {
+            wanted = filter.test(incoming);
+        } catch (RuntimeException e) {
+            ClientConnection.LOG.log(Level.WARNING, "minbus client: the connection filter of \"" + info.name()
+                    + "\" failed; denied " + incoming, e);
+            wanted = false;
+        }
+        if (!wanted) {
+            incoming.deny();
+            return;
+        }
+        Channel channel;
+        try {
+            channel = incoming.accept();
+        } catch (MinBusException e) {
+            ClientConnection.LOG.log(Level.DEBUG, () -> "could not accept " + incoming + ": " + e.getMessage());
+            return;
+        }
+        try {
+            handler.accept(channel);
+        } catch (RuntimeException e) {
+            ClientConnection.LOG.log(Level.WARNING, "minbus client: the connection handler of \"" + info.name()
+                    + "\" failed on " + channel, e);
+        } finally {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Plugin[" + info + " on " + bus.description() + "]";
+    }
+}

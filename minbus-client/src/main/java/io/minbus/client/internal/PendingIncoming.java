@@ -1,0 +1,70 @@
+package io.minbus.client.internal;
+
+import io.minbus.client.Channel;
+import io.minbus.client.IncomingConnection;
+import io.minbus.mux.Duplex;
+import io.minbus.mux.MuxException;
+import io.minbus.protocol.Registration;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An incoming connection awaiting our decision (docs/minbus.md §8.4, §8.5). */
+final class PendingIncoming implements IncomingConnection {
+    private static final int PENDING = 0;
+    private static final int ACCEPTED = 1;
+    private static final int DENIED = 2;
+
+    private final ClientConnection bus;
+    private final Duplex duplex;
+    private final Registration initiator;
+    private final AtomicInteger decision = new AtomicInteger(PENDING);
+
+    PendingIncoming(ClientConnection bus, Duplex duplex, Registration initiator) {
+        this.bus = bus;
+        this.duplex = duplex;
+        this.initiator = initiator;
+    }
+
+    @Override
+    public String name() {
+        return initiator.name();
+    }
+
+    @Override
+    public int version() {
+        return initiator.version();
+    }
+
+    @Override
+    public Channel accept() {
+        if (!decision.compareAndSet(PENDING, ACCEPTED)) {
+            throw new IllegalStateException("this connection from " + initiator + " was "
+                    + (decision.get() == ACCEPTED ? "accepted" : "denied") + " already");
+        }
+        RelayedChannel channel = new RelayedChannel(bus, duplex, initiator.name(), OptionalInt.of(initiator.version()));
+        try {
+            duplex.send(ClientConnection.EMPTY.duplicate()); // the acceptance: a zero-length first message
+        } catch (MuxException e) {
+            RuntimeException failure = channel.translate(e, "accepting the connection from " + channel.peer());
+            ClientConnection.endQuietly(duplex);
+            throw failure;
+        }
+        return channel;
+    }
+
+    @Override
+    public void deny() {
+        if (decision.get() == ACCEPTED) {
+            throw new IllegalStateException("this connection from " + initiator + " was accepted already;"
+                    + " close the channel instead");
+        }
+        if (decision.compareAndSet(PENDING, DENIED)) {
+            ClientConnection.endQuietly(duplex); // close and cancel with empty payloads
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IncomingConnection[from " + initiator + "]";
+    }
+}
