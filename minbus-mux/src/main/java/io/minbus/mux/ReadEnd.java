@@ -86,10 +86,10 @@ final class ReadEnd extends End {
                 if (closedReason != null) {
                     throw new EndedException("the peer closed " + half, closedReason.duplicate(), false);
                 }
+                checkUsable(); // a half the session ended after a missed pong is broken, not "cancelled"
                 if (cancelledByUs) {
                     throw new IllegalStateException(half + " was cancelled by us");
                 }
-                checkUsable();
                 if (forever) {
                     core.changed.await();
                 } else {

@@ -39,6 +39,10 @@ final class WriteEnd extends End {
             mine = true;
             core.engine.startMessage(half, message.remaining());
             while (message.hasRemaining()) {
+                if (closedByUs) {
+                    throw new BrokenException("another thread closed " + half + " while this message was being"
+                            + " sent; the message was aborted (docs/protocol.md §9)");
+                }
                 long available = available();
                 if (available <= 0) {
                     core.lock.unlock();
@@ -98,15 +102,15 @@ final class WriteEnd extends End {
         core.lock.lock();
         try {
             core.checkOpen();
-            while (sending) {
-                core.changed.awaitUninterruptibly();
-                core.checkOpen();
-            }
             if (closedByUs || cancelledReason != null || half.isEndedByUs()) {
                 return;
             }
+            // A send blocked for credit in another thread must not hold the close up: the engine drops
+            // the part of its message not yet supplied, the end aborts it on the wire, and the sender
+            // gets a BrokenException.
             closedByUs = true;
             core.engine.close(half, reason);
+            core.changed.signalAll();
         } finally {
             core.lock.unlock();
         }

@@ -94,6 +94,33 @@ abstract class AbstractSessionConformanceTest {
     // ------------------------------------------------------------------ tests
 
     @Test
+    void closingAHalfAbortsASendWaitingForCredit() throws Exception {
+        Session[] s = sessions();
+        Duplex a = s[0].openDuplex(text("d"));
+        Duplex b = (Duplex) s[1].accept();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                a.send(text("1234567")); // fills b's 7-byte window: b does not read
+                a.send(ByteBuffer.allocate(1000)); // waits for credit that never comes
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "blocked-sender");
+        sender.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.getState() == Thread.State.WAITING
+                || sender.getState() == Thread.State.TERMINATED);
+        assertThat(failure.get()).as("the sender must be waiting, not failed").isNull();
+        a.close(text("stop"));
+        sender.join(10_000);
+        assertThat(sender.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(BrokenException.class).hasMessageContaining("aborted");
+        assertThat(text(b.receive())).isEqualTo("1234567");
+        assertThatThrownBy(b::receive).isInstanceOfSatisfying(EndedException.class,
+                e -> assertThat(text(e.reason())).isEqualTo("stop")); // the cut-short message never arrives
+    }
+
+    @Test
     void topLevelMessagesArriveInOrderBothWays() throws Exception {
         Session[] s = sessions();
         long seed = TestSeeds.seed("topLevelMessagesArriveInOrderBothWays");
@@ -308,6 +335,7 @@ abstract class AbstractSessionConformanceTest {
         Duplex d = a.openDuplex(text("d"));
         assertThat(d.ping(Duration.ofMillis(200))).isFalse();
         assertThatThrownBy(() -> d.send(text("x"))).isInstanceOf(BrokenException.class).hasMessageContaining("ping");
+        assertThatThrownBy(() -> d.receive()).isInstanceOf(BrokenException.class).hasMessageContaining("ping");
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.isOpen());
         assertThatThrownBy(a::receive).isInstanceOf(BrokenException.class).hasMessageContaining("heartbeat");
         sink.get();
