@@ -8,6 +8,7 @@ module io.minbus.server {
     requires transitive io.minbus.wire;
     requires transitive io.minbus.protocol;
     requires transitive io.minbus.transport;
+    requires transitive io.minbus.identity;
     requires io.minbus.mux;
     requires jdk.net;
 

@@ -2,7 +2,10 @@ package io.minbus.server;
 
 import io.minbus.server.internal.Bus;
 import io.minbus.server.internal.Counters;
+import io.minbus.server.internal.IdentityPolicy;
 import io.minbus.server.internal.ServerCore;
+import io.minbus.identity.Identity;
+import io.minbus.identity.Keys;
 import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
@@ -54,6 +57,8 @@ public final class MinBusServer implements AutoCloseable {
     private final Optional<Path> privateDirectory;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<TransportListener> listeners = new ArrayList<>();
+    private final List<BusAddress> announced = new ArrayList<>();
+    private final IdentityPolicy identity;
     private ServerCore core;
     private boolean closed;
 
@@ -63,6 +68,7 @@ public final class MinBusServer implements AutoCloseable {
         this.loops = b.loops;
         this.resolver = b.resolver;
         this.privateDirectory = privateDirectory;
+        this.identity = new IdentityPolicy(Optional.ofNullable(b.keys), b.trustedUser);
     }
 
     /** A builder: no listener (in-process connections only), default limits, one loop per core. */
@@ -108,18 +114,37 @@ public final class MinBusServer implements AutoCloseable {
             if (core != null || closed) {
                 throw new IllegalStateException(closed ? "the server is closed" : "the server is started already");
             }
+            requested.forEach(this::checkIdentity);
+            List<TransportListener> plain = new ArrayList<>();
+            List<TransportListener> secure = new ArrayList<>();
+            List<BusAddress> secureAnnounced = new ArrayList<>();
             try {
                 for (BusAddress address : requested) {
-                    listeners.add(Transports.listen(address));
+                    if (address instanceof BusAddress.Tcp tcp && tcp.shsKey().isPresent()) {
+                        TransportListener l = Transports.listen(new BusAddress.Tcp(tcp.host(), tcp.port()));
+                        listeners.add(l);
+                        secure.add(l);
+                        BusAddress a = new BusAddress.Tcp(tcp.host(), ((BusAddress.Tcp) l.address()).port(), tcp.shsKey());
+                        secureAnnounced.add(a);
+                        announced.add(a);
+                    } else {
+                        TransportListener l = Transports.listen(address);
+                        listeners.add(l);
+                        plain.add(l);
+                        announced.add(l.address());
+                    }
                 }
             } catch (RuntimeException e) {
                 listeners.forEach(TransportListener::close);
                 listeners.clear();
+                announced.clear();
                 throw e;
             }
             core = new ServerCore(limits, loops, facts -> resolver.pid(
                     new PeerInfo(facts.id(), facts.description(), facts.unixUser())));
-            core.start("minbus-server", listeners);
+            core.identity(identity);
+            core.start("minbus-server", plain);
+            identity.keys().ifPresent(k -> core.startSecure("minbus-server", secure, secureAnnounced, k));
             LOG.log(Level.DEBUG, "serving on {0} with {1} loop(s)", addresses(), loops);
             return this;
         } finally {
@@ -127,11 +152,65 @@ public final class MinBusServer implements AutoCloseable {
         }
     }
 
-    /** The addresses listened on, with a TCP port 0 replaced by the bound port; empty before {@link #start()}. */
+    /**
+     * Refuses, before anything is bound, a {@code ~shs} address without the server's key pair or with
+     * another key, and a plain TCP address that is not loopback (docs/minbus.md §18.2).
+     */
+    private void checkIdentity(BusAddress address) {
+        if (!(address instanceof BusAddress.Tcp tcp)) {
+            return;
+        }
+        if (tcp.shsKey().isPresent()) {
+            Identity named = Identity.fromBase64(tcp.shsKey().get());
+            Optional<Identity> ours = identity.identity();
+            if (ours.isEmpty()) {
+                throw new IllegalStateException("cannot listen on " + address + ": a secret handshake needs the"
+                        + " server's key pair (MinBusServer.Builder.keys, or minbus serve --key FILE)");
+            }
+            if (!named.equals(ours.get())) {
+                throw new IllegalArgumentException("cannot listen on " + address + ": it names the key " + named
+                        + ", but this server's key is " + ours.get() + "; use net:" + tcp.host() + ":" + tcp.port()
+                        + "~shs:" + ours.get().base64());
+            }
+            return;
+        }
+        if (!isLoopback(tcp.host())) {
+            throw new IllegalArgumentException("refusing to listen on " + address + " without the secret handshake:"
+                    + " " + tcp.host() + " is not a loopback address, so anyone who can reach it could use the bus"
+                    + " unauthenticated and unencrypted; listen on net:" + tcp.host() + ":" + tcp.port()
+                    + "~shs:KEY with the server's key"
+                    + identity.identity().map(i -> " (" + i.base64() + ")").orElse("")
+                    + ", or on 127.0.0.1");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            for (java.net.InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The server's identity: the public half of its key pair, if it has one. */
+    public Optional<Identity> identity() {
+        return identity.identity();
+    }
+
+    /**
+     * The addresses listened on, with a TCP port 0 replaced by the bound port (and {@code ~shs:KEY}
+     * kept); empty before {@link #start()}.
+     */
     public List<BusAddress> addresses() {
         lock.lock();
         try {
-            return listeners.stream().map(TransportListener::address).toList();
+            return List.copyOf(announced);
         } finally {
             lock.unlock();
         }
@@ -229,8 +308,29 @@ public final class MinBusServer implements AutoCloseable {
         private Duration heartbeatInterval;
         private Duration heartbeatTimeout;
         private ProcessResolver resolver = ProcessResolver.NONE;
+        private Keys keys;
+        private String trustedUser = IdentityPolicy.defaults().trustedUser();
 
         private Builder() {
+        }
+
+        /**
+         * The server's key pair (docs/minbus.md §18): needed to listen on {@code net:HOST:PORT~shs:KEY}
+         * (KEY is its public half); a connection that proves this key is a trusted plugin, any other
+         * proven key is a peer. Default: none.
+         */
+        public Builder keys(Keys value) {
+            keys = Objects.requireNonNull(value, "keys");
+            return this;
+        }
+
+        /**
+         * The Unix user whose processes are admitted on Unix sockets as trusted plugins ({@code
+         * SO_PEERCRED}); other users are refused with {@code 01 0c}. Default: the user running the server.
+         */
+        public Builder trustedUser(String value) {
+            trustedUser = Objects.requireNonNull(value, "user");
+            return this;
         }
 
         /** Adds addresses to listen on (Unix sockets and TCP, any number; plugins on all of them see each other). */

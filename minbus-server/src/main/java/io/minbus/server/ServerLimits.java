@@ -100,7 +100,7 @@ public record ServerLimits(
     public static final class Builder {
         private int maxConnections = 16384;
         private Duration registrationTimeout = Duration.ofSeconds(10);
-        private int maxNamesPerProcess = 64;
+        private int maxNamesPerProcess = 1024;
         private int maxRelaysPerPlugin = 1024;
         private int relayBuffer = 64 * 1024;
         private long relayMemory = 1L << 30;

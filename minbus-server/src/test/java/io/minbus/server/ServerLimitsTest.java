@@ -17,7 +17,7 @@ class ServerLimitsTest {
         ServerLimits d = ServerLimits.defaults();
         assertThat(d.maxConnections()).isEqualTo(16384);
         assertThat(d.registrationTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(d.maxNamesPerProcess()).isEqualTo(64);
+        assertThat(d.maxNamesPerProcess()).isEqualTo(1024);
         assertThat(d.maxRelaysPerPlugin()).isEqualTo(1024);
         assertThat(d.relayBuffer()).isEqualTo(65536);
         assertThat(d.relayMemory()).isEqualTo(1L << 30);

@@ -24,6 +24,8 @@ public final class Bus {
     private final AtomicLong connectionIds = new AtomicLong();
     private final Function<ConnectionFacts, OptionalLong> processResolver;
     volatile boolean shuttingDown;
+    /** Who connections are (§18); set before the server starts. */
+    volatile IdentityPolicy identity = IdentityPolicy.defaults();
 
     /**
      * @param processResolver tells the pid of a connection's peer when known (the host's hook, §14)
@@ -32,6 +34,7 @@ public final class Bus {
         this.limits = limits;
         this.registry = new Registry(limits.maxNamesPerProcess());
         this.processResolver = processResolver;
+        this.registry.visibility((viewer, subject) -> Visibilities.canSee(viewer, subject, identity));
     }
 
     public Registry registry() {

@@ -60,6 +60,8 @@ final class Conn implements MuxListener {
     volatile Limits peer;
     final Set<RelaySide> sides = new LinkedHashSet<>();
     final Plugin plugin;
+    /** Trusted plugin, peer or refused (§18), from what the byte stream proved. */
+    final Standing standing;
 
     State state = State.PREAMBLE;
     MuxEngine engine;
@@ -86,6 +88,7 @@ final class Conn implements MuxListener {
         this.id = bus.nextConnectionId();
         this.preambleOut = Preamble.ours(bus.limits.session()).encode();
         this.plugin = new Plugin(this);
+        this.standing = bus.identity.standing(io);
     }
 
     // ------------------------------------------------------------------ admission and start

@@ -38,7 +38,8 @@ final class Connector {
             return;
         }
         Optional<Member> found = bus.registry.lookup(request.name());
-        if (found.isEmpty() || !(found.get().owner().orElse(null) instanceof Conn b)) {
+        if (found.isEmpty() || !(found.get().owner().orElse(null) instanceof Conn b)
+                || !bus.registry.canSee(a.plugin.member(), found.get())) { // §18.4: hidden = absent
             refuse(a, duplex, ErrorPayload.of(Reason.NO_SUCH_PLUGIN));
             return;
         }
@@ -78,7 +79,8 @@ final class Connector {
         Relay relay = new Relay(bus, a, b);
         bus.relays.put(relay.key, relay);
         relay.a.attach(duplex);
-        ByteBuffer incoming = new IncomingConnection(a.plugin.member().registration()).encode();
+        ByteBuffer incoming = new IncomingConnection(a.plugin.member().registration(),
+                a.io.provenKey().map(io.minbus.identity.Identity::base64)).encode(); // §18.5
         RelaySide sideB = relay.b;
         b.post(() -> sideB.openIncoming(incoming));
         Bus.LOG.log(Level.DEBUG, "{0}: connects to {1} ({2})", a, target, relay);

@@ -1,5 +1,6 @@
 package io.minbus.server.internal;
 
+import io.minbus.identity.Identity;
 import io.minbus.transport.BusAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,6 +43,11 @@ abstract sealed class Io permits Io.SocketIo, Io.PipeIo {
 
     /** The peer's Unix user as the kernel reports it ({@code SO_PEERCRED}); empty for other kinds. */
     Optional<String> unixUser() {
+        return Optional.empty();
+    }
+
+    /** The key the peer proved with the secret handshake; empty if there was none. */
+    Optional<Identity> provenKey() {
         return Optional.empty();
     }
 
@@ -138,10 +144,18 @@ abstract sealed class Io permits Io.SocketIo, Io.PipeIo {
         private final Pipe.SourceChannel in;
         private final Pipe.SinkChannel out;
         private final String description;
+        private final Optional<Identity> proven;
         private SelectionKey inKey;
         private SelectionKey outKey;
 
         PipeIo(Pipe.SourceChannel in, Pipe.SinkChannel out, String description) throws IOException {
+            this(in, out, description, Optional.empty());
+        }
+
+        /** @param proven the key the peer proved (a secured connection pumped through these pipes) */
+        PipeIo(Pipe.SourceChannel in, Pipe.SinkChannel out, String description, Optional<Identity> proven)
+                throws IOException {
+            this.proven = proven;
             this.in = in;
             this.out = out;
             this.description = description;
@@ -205,6 +219,11 @@ abstract sealed class Io permits Io.SocketIo, Io.PipeIo {
         @Override
         String description() {
             return description;
+        }
+
+        @Override
+        Optional<Identity> provenKey() {
+            return proven;
         }
     }
 }

@@ -115,6 +115,12 @@ final class Plugin {
             refuse(Reason.MALFORMED);
             return;
         }
+        if (conn.standing == Standing.REFUSED) { // §18.3: another user, no proven key
+            Bus.LOG.log(Level.INFO, "{0}: refused: the Unix user {1} is not {2} and proved no key", conn,
+                    conn.io.unixUser().orElse("?"), conn.bus.identity.trustedUser());
+            refuse(Reason.NOT_PERMITTED);
+            return;
+        }
         Bus.ConnectionFacts facts = new Bus.ConnectionFacts(conn.id, conn.io.description(), conn.io.unixUser());
         Admission admission = conn.bus.registry.admit(r, conn.bus.processKey(facts), conn);
         if (admission instanceof Admission.Refused refused) {

@@ -42,6 +42,8 @@ public final class Registry {
     private int members;
     private long nextId = 1;
     private boolean notifying;
+    /** Whether a viewer may see a subject (docs/minbus.md §18.4); everyone sees everyone by default. */
+    private volatile java.util.function.BiPredicate<Member, Member> visibility = (viewer, subject) -> true;
 
     /** @param maxNamesPerProcess named registrations allowed per peer process id (§14) */
     public Registry(int maxNamesPerProcess) {
@@ -91,7 +93,7 @@ public final class Registry {
             Member member = add(registration, process, owner);
             byName.put(registration.name(), member);
             process.ifPresent(p -> namesPerProcess.merge(p, 1, Integer::sum));
-            notifyWatchers(Event.joined(member.plugin().orElseThrow()));
+            notifyWatchers(Event.joined(member.plugin().orElseThrow()), member);
             return new Admission.Admitted(member);
         } finally {
             lock.unlock();
@@ -120,7 +122,7 @@ public final class Registry {
             if (plugin.isPresent()) {
                 byName.remove(plugin.get().name());
                 member.process().ifPresent(p -> namesPerProcess.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
-                notifyWatchers(Event.left(plugin.get()));
+                notifyWatchers(Event.left(plugin.get()), member);
             }
             LOG.log(Level.DEBUG, () -> "left: " + member);
             return true;
@@ -245,6 +247,16 @@ public final class Registry {
         }
     }
 
+    /** Sets who may see whom (§18.4): {@code rule.test(viewer, subject)}; called under the registry's lock. */
+    public void visibility(java.util.function.BiPredicate<Member, Member> rule) {
+        visibility = Objects.requireNonNull(rule, "rule");
+    }
+
+    /** Whether {@code viewer} may see {@code subject} (list, watch, connect to it). */
+    public boolean canSee(Member viewer, Member subject) {
+        return visibility.test(viewer, subject);
+    }
+
     private Member add(Registration registration, Optional<String> process, Object owner) {
         Member member = new Member(nextId++, registration, process, owner, this);
         members++;
@@ -255,17 +267,20 @@ public final class Registry {
     private PluginList listExcept(Member excluded) {
         List<PluginInfo> list = new ArrayList<>(byName.size());
         for (Member m : byName.values()) {
-            if (m != excluded) {
+            if (m != excluded && visibility.test(excluded, m)) {
                 list.add(m.plugin().orElseThrow());
             }
         }
         return new PluginList(list);
     }
 
-    private void notifyWatchers(Event event) {
+    private void notifyWatchers(Event event, Member subject) {
         notifying = true;
         try {
             for (Map.Entry<Member, Watcher> e : watchers.entrySet()) {
+                if (!visibility.test(e.getKey(), subject)) {
+                    continue;
+                }
                 try {
                     e.getValue().event(event);
                 } catch (RuntimeException failure) {

@@ -1,6 +1,8 @@
 package io.minbus.server.internal;
 
+import io.minbus.identity.Keys;
 import io.minbus.server.ServerLimits;
+import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportListener;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.Pipe;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,7 @@ public final class ServerCore {
     private final Loop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicLong memoryIds = new AtomicLong();
+    private final List<SecureAcceptor> secureAcceptors = new CopyOnWriteArrayList<>();
 
     public ServerCore(ServerLimits limits, int loopCount, Function<Bus.ConnectionFacts, OptionalLong> resolver) {
         this.bus = new Bus(limits, resolver);
@@ -49,6 +53,25 @@ public final class ServerCore {
         for (int i = 0; i < listeners.size(); i++) {
             TransportListener l = listeners.get(i);
             new Acceptor(l.channel(), l.address().toString(), loops, nextLoop, bus).register(loops[i % loops.length]);
+        }
+    }
+
+    /** Sets who connections are (§18); before {@link #start}. */
+    public void identity(IdentityPolicy policy) {
+        bus.identity = policy;
+    }
+
+    /**
+     * Accepts on {@code ~shs} listeners (after {@link #start}): the secret handshake with {@code keys},
+     * then the connection goes to a loop through pipes ({@link SecureAcceptor}).
+     *
+     * @param announced the addresses as announced (with their {@code ~shs} key), one per listener
+     */
+    public void startSecure(String name, List<TransportListener> listeners, List<BusAddress> announced, Keys keys) {
+        for (int i = 0; i < listeners.size(); i++) {
+            SecureAcceptor a = new SecureAcceptor(listeners.get(i), announced.get(i), keys, loops, nextLoop, bus);
+            secureAcceptors.add(a);
+            a.start(name);
         }
     }
 
@@ -81,6 +104,14 @@ public final class ServerCore {
         for (Loop loop : loops) {
             loop.shutdown();
         }
+        try {
+            awaitLoops(timeoutMillis);
+        } finally {
+            secureAcceptors.forEach(SecureAcceptor::close);
+        }
+    }
+
+    private void awaitLoops(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         for (Loop loop : loops) {
             try {
