@@ -9,4 +9,5 @@ module io.minbus.rpc {
     exports io.minbus.rpc;
 
     requires transitive tools.jackson.databind;
+    requires transitive io.minbus.client;
 }
