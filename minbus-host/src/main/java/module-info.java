@@ -10,4 +10,7 @@ module io.minbus.host {
     exports io.minbus.host;
 
     requires tools.jackson.databind;
+    requires transitive io.minbus.client;
+    requires transitive io.minbus.server;
+    requires transitive io.minbus.rpc;
 }

@@ -23,6 +23,15 @@ public final class Launch {
     private final long pid;
     private final String secret;
     private final CompletableFuture<Integer> exit;
+    private final Pipes pipes;
+
+    /**
+     * The plugin's stdout (read) and stdin (write) in pipe mode, where its bus session runs over them.
+     *
+     * @param fromPlugin the plugin's stdout
+     * @param toPlugin the plugin's stdin
+     */
+    public record Pipes(java.io.InputStream fromPlugin, java.io.OutputStream toPlugin) {}
 
     /**
      * Creates a launch record (the host does this; public for test kits).
@@ -34,6 +43,21 @@ public final class Launch {
      * @param exit completes with the exit code when the process ends
      */
     public Launch(PluginSpec spec, int attempt, long pid, String secret, CompletionStage<Integer> exit) {
+        this(spec, attempt, pid, secret, exit, null);
+    }
+
+    /**
+     * Creates a launch record with the plugin's session pipes (pipe mode; null otherwise).
+     *
+     * @param spec the plugin's spec
+     * @param attempt which start this is, from 1
+     * @param pid the process id
+     * @param secret the secret in the plugin's environment
+     * @param exit completes with the exit code when the process ends
+     * @param pipes the plugin's stdout and stdin in pipe mode, or null
+     */
+    public Launch(PluginSpec spec, int attempt, long pid, String secret, CompletionStage<Integer> exit, Pipes pipes) {
+        this.pipes = pipes;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.attempt = attempt;
         this.pid = pid;
@@ -64,6 +88,11 @@ public final class Launch {
     /** The one-time secret (64 lower-case hex digits), as in {@code MINBUS_PLUGIN_SECRET}. */
     public String secret() {
         return secret;
+    }
+
+    /** In pipe mode, the pipes the plugin's bus session runs over (the bus side bridges them into the bus). */
+    public java.util.Optional<Pipes> pipes() {
+        return java.util.Optional.ofNullable(pipes);
     }
 
     /** Whether {@code presented} equals this launch's secret; compares in constant time. */

@@ -40,6 +40,12 @@ public final class PluginEnvironment {
     /** The stdin mode: {@code closed}, {@code pipe} or {@code inherit} (see {@link StdinMode}). */
     public static final String STDIN = "MINBUS_STDIN";
 
+    /**
+     * The {@code MINBUS_ADDRESS} of a plugin in pipe mode ({@link PluginSpec#pipeSession()}): its bus
+     * session runs over its own stdin and stdout.
+     */
+    public static final String PIPE_ADDRESS = "pipe:stdio";
+
     /** What a plugin run by hand should print (then exit non-zero). */
     public static final String NOT_LAUNCHED_MESSAGE =
             "This is a minbus plugin; it is started by a minbus host (e.g. `minbus launch PATH`), not directly.";

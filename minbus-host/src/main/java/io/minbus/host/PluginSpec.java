@@ -40,6 +40,7 @@ public final class PluginSpec {
     private final Sandbox sandbox;
     private final StdinMode stdin;
     private final Verification verification;
+    private final boolean pipeSession;
 
     private PluginSpec(Builder b) {
         argv = List.copyOf(b.argv);
@@ -56,6 +57,11 @@ public final class PluginSpec {
         sandbox = b.sandbox;
         stdin = b.stdin;
         verification = b.verification;
+        pipeSession = b.pipeSession;
+        if (pipeSession && stdin == StdinMode.INHERIT) {
+            throw new IllegalArgumentException("plugin '" + name + "': a pipe session needs the plugin's stdin;"
+                    + " it cannot be combined with StdinMode.INHERIT");
+        }
     }
 
     /** A spec that runs {@code executable} with no arguments and every default. */
@@ -88,7 +94,16 @@ public final class PluginSpec {
         b.sandbox = sandbox;
         b.stdin = stdin;
         b.verification = verification;
+        b.pipeSession = pipeSession;
         return b;
+    }
+
+    /**
+     * Whether the plugin's bus session runs over its stdin and stdout (pipe mode, docs/host.md
+     * section 14) instead of a connection to {@code MINBUS_ADDRESS}.
+     */
+    public boolean pipeSession() {
+        return pipeSession;
     }
 
     /** The executable (a path, or a bare name looked up in PATH) followed by its arguments. */
@@ -202,6 +217,7 @@ public final class PluginSpec {
         private Sandbox sandbox;
         private StdinMode stdin = StdinMode.CLOSED;
         private Verification verification;
+        private boolean pipeSession;
 
         private Builder(List<String> argv) {
             if (argv.isEmpty() || argv.get(0).isEmpty()) {
@@ -307,6 +323,16 @@ public final class PluginSpec {
         /** Sets what stdin is connected to. */
         public Builder stdin(StdinMode mode) {
             this.stdin = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Pipe mode (default false): the plugin's bus session runs over its stdin and stdout, which
+         * the host bridges into its bus; {@code MINBUS_ADDRESS} is then {@code pipe:stdio}, {@code
+         * MINBUS_STDIN} is {@code pipe}, and only stderr is forwarded to the log.
+         */
+        public Builder pipeSession(boolean pipes) {
+            this.pipeSession = pipes;
             return this;
         }
 

@@ -6,8 +6,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * Decides when a started plugin is ready: the bus side's hook. The host calls it once per start,
  * right after the process started, and moves the plugin to {@link PluginState#RUNNING} when the
- * returned stage completes normally. On the bus that is when a connection proved the launch's
- * secret ({@link Launch#matchesSecret}) and registered the plugin's name.
+ * returned stage completes normally. {@link Host} implements it with the launch handshake ({@link
+ * LaunchHandshake}): the plugin registered its name and answered a challenge with an HMAC keyed by
+ * the launch's secret, so the secret itself never travels. (A bus side that receives the secret
+ * itself would compare it with {@link Launch#matchesSecret}.)
  *
  * <p>If the stage completes exceptionally the start failed (the process is stopped, the restart
  * policy applies); if it does not complete within the spec's start timeout, the start timed out. A

@@ -1,8 +1,8 @@
 package io.minbus.host;
 
 /**
- * Asks a plugin to stop: the bus side's hook (it sends the disconnection message or {@code
- * cmd.stop}). The first step of {@link StopTimeouts stopping}; if the process has not exited within
+ * Asks a plugin to stop: the bus side's hook ({@link Host} sends {@code MINBUS-STOP} on the plugin's
+ * control channel, see {@link LaunchHandshake}). The first step of {@link StopTimeouts stopping}; if the process has not exited within
  * the graceful timeout the host sends SIGTERM. The hook must not block.
  */
 @FunctionalInterface

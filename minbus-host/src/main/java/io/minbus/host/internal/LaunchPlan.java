@@ -48,11 +48,11 @@ record LaunchPlan(PluginSpec spec, List<String> command, boolean sandboxed, Path
         }
         env.keySet().removeIf(k -> k.startsWith("MINBUS_"));
         env.putAll(spec.environment());
-        env.put(PluginEnvironment.ADDRESS, address);
+        env.put(PluginEnvironment.ADDRESS, spec.pipeSession() ? PluginEnvironment.PIPE_ADDRESS : address);
         env.put(PluginEnvironment.SECRET, secret);
         env.put(PluginEnvironment.PROTOCOL_VERSIONS, ProtocolVersions.format(protocolVersions));
         env.put(PluginEnvironment.PLUGIN_NAME, spec.name());
-        env.put(PluginEnvironment.STDIN, spec.stdin().environmentValue());
+        env.put(PluginEnvironment.STDIN, spec.pipeSession() ? StdinMode.PIPE.environmentValue() : spec.stdin().environmentValue());
         if (!sandboxed) {
             env.put(PluginEnvironment.HOST_PID, Long.toString(ProcessHandle.current().pid()));
         }

@@ -331,10 +331,13 @@ final class Supervisor implements PluginProcess {
                 return;
             }
             CompletableFuture<Integer> exit = process.onExit().thenApply(Process::exitValue);
-            Launch launch = new Launch(spec, number, process.pid(), secret, exit);
+            Launch launch = new Launch(spec, number, process.pid(), secret, exit, spec.pipeSession()
+                    ? new Launch.Pipes(process.getInputStream(), process.getOutputStream()) : null);
             OutputForwarder output = new OutputForwarder(name, settings.loggers().apply("minbus.plugin." + name),
                     settings.stdoutLevel(), settings.stderrLevel(), settings.stderrTailLines());
-            output.start("minbus-plugin-" + name + "#" + number, process.getInputStream(), process.getErrorStream());
+            // in pipe mode stdout carries the bus session: only stderr is forwarded
+            output.start("minbus-plugin-" + name + "#" + number,
+                    spec.pipeSession() ? java.io.InputStream.nullInputStream() : process.getInputStream(), process.getErrorStream());
             a = new Attempt(number, process, launch, output);
             current = a;
             transition(PluginState.STARTING);
@@ -343,20 +346,21 @@ final class Supervisor implements PluginProcess {
             a.timeout = launcher.timer().schedule(() -> startTimedOut(started), spec.startTimeout().toNanos(),
                     TimeUnit.NANOSECONDS);
             exit.whenCompleteAsync((code, err) -> attemptEnded(started), launcher.workers());
+            // the hook is called with the lock held (it must not block), so that a readiness that is
+            // complete at once (Readiness.immediate) is applied before an exit that follows at once
+            CompletionStage<?> ready;
+            try {
+                ready = settings.readiness().awaitReady(a.launch);
+                if (ready == null) {
+                    ready = CompletableFuture.failedFuture(new NullPointerException("the readiness hook returned null"));
+                }
+            } catch (RuntimeException e) {
+                ready = CompletableFuture.failedFuture(e);
+            }
+            ready.whenComplete((v, err) -> readinessDone(started, err));
         } finally {
             lock.unlock();
         }
-        CompletionStage<?> ready;
-        try {
-            ready = settings.readiness().awaitReady(a.launch);
-            if (ready == null) {
-                ready = CompletableFuture.failedFuture(new NullPointerException("the readiness hook returned null"));
-            }
-        } catch (RuntimeException e) {
-            ready = CompletableFuture.failedFuture(e);
-        }
-        Attempt started = a;
-        ready.whenComplete((v, err) -> readinessDone(started, err));
     }
 
     private void readinessDone(Attempt a, Throwable err) {

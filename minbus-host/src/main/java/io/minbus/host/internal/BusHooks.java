@@ -1,0 +1,321 @@
+package io.minbus.host.internal;
+
+import io.minbus.client.Channel;
+import io.minbus.client.ChannelBrokenException;
+import io.minbus.client.ChannelClosedException;
+import io.minbus.client.ConnectionRefusedException;
+import io.minbus.client.MinBus;
+import io.minbus.client.MinBusException;
+import io.minbus.client.Watch;
+import io.minbus.client.WatchEvent;
+import io.minbus.host.Launch;
+import io.minbus.host.LaunchHandshake;
+import io.minbus.host.PluginException;
+import io.minbus.host.Readiness;
+import io.minbus.host.StopHook;
+import io.minbus.protocol.PluginInfo;
+import io.minbus.transport.Transport;
+import io.minbus.transport.Transports;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The bus half of a host: {@link Readiness} through the launch handshake ({@link LaunchHandshake})
+ * and {@link StopHook} through the control channel. Watches registrations on the host's own
+ * (nameless) bus connection; when a launched plugin's name registers it connects to it, challenges
+ * it, and completes the launch's readiness with the verdict. In pipe mode it also bridges the
+ * plugin's stdin and stdout into the bus.
+ */
+public final class BusHooks implements Readiness, StopHook, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("minbus.host");
+
+    private final MinBus bus;
+    private final Supplier<Transport> busTransports;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Launch, Channel> controls = new ConcurrentHashMap<>();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> snapshot = new CompletableFuture<>();
+    private volatile Watch watch;
+    private volatile boolean closed;
+    private volatile java.util.function.Consumer<Launch> onReady = l -> { };
+    private volatile java.util.function.Consumer<Launch> onExit = l -> { };
+
+    private static final class Pending {
+        final Launch launch;
+        final String secret;
+        final CompletableFuture<Channel> ready = new CompletableFuture<>();
+        final AtomicBoolean busy = new AtomicBoolean();
+
+        Pending(Launch launch, String secret) {
+            this.launch = launch;
+            this.secret = secret;
+        }
+    }
+
+    /**
+     * @param bus the host's own connection to the bus (it must not be registered; the hooks make it a nameless client)
+     * @param busTransports opens a new byte stream to the bus, for pipe-mode plugins
+     */
+    public BusHooks(MinBus bus, Supplier<Transport> busTransports) {
+        this.bus = bus;
+        this.busTransports = busTransports;
+    }
+
+    /** Listeners for launches that became ready (passed the handshake) and for their exits. */
+    public void onReady(java.util.function.Consumer<Launch> ready, java.util.function.Consumer<Launch> exited) {
+        this.onReady = ready;
+        this.onExit = exited;
+    }
+
+    /** Starts watching registrations; returns once the first snapshot arrived. */
+    public BusHooks start() {
+        watch = bus.watch(this::onEvent, this::onWatchFailure);
+        snapshot.join();
+        return this;
+    }
+
+    // ---- Readiness ----
+
+    @Override
+    public CompletionStage<?> awaitReady(Launch launch) {
+        return awaitReady(launch, launch.secret());
+    }
+
+    /** Readiness for a launch whose secret is given separately (a reattached plugin). */
+    public CompletableFuture<Channel> awaitReady(Launch launch, String secret) {
+        Pending p = new Pending(launch, secret);
+        Pending old = pending.put(launch.name(), p);
+        if (old != null) {
+            old.ready.completeExceptionally(new PluginException("superseded by a newer start of '" + launch.name() + "'"));
+        }
+        launch.pipes().ifPresent(pipes -> bridge(launch, pipes));
+        launch.exit().whenComplete((code, err) -> {
+            pending.remove(launch.name(), p);
+            // the readiness stage is left alone: the supervisor reports the exit (code, stderr tail)
+            Channel c = controls.remove(launch);
+            if (c != null) {
+                c.close();
+                onExit.accept(launch);
+            }
+        });
+        if (registered.contains(launch.name())) {
+            challenge(p);
+        }
+        return p.ready;
+    }
+
+    // ---- StopHook ----
+
+    @Override
+    public boolean requestStop(Launch launch) {
+        Channel c = controls.get(launch);
+        if (c == null || c.isBroken()) {
+            return false;
+        }
+        try {
+            return c.trySend(ascii(LaunchHandshake.STOP));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The control channel of a ready launch, if it is still open. */
+    public Optional<Channel> control(Launch launch) {
+        return Optional.ofNullable(controls.get(launch));
+    }
+
+    /** Forgets a launch's control channel (a reattached plugin that was released). */
+    public void forget(Launch launch) {
+        Channel c = controls.remove(launch);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Watch w = watch;
+        if (w != null) {
+            w.close();
+        }
+        controls.values().forEach(Channel::close);
+        controls.clear();
+    }
+
+    // ---- the handshake ----
+
+    private void onEvent(WatchEvent e) {
+        switch (e) {
+            case WatchEvent.Snapshot s -> {
+                for (PluginInfo info : s.plugins()) {
+                    registered.add(info.name());
+                }
+                snapshot.complete(null);
+                pending.values().forEach(p -> {
+                    if (registered.contains(p.launch.name())) {
+                        challenge(p);
+                    }
+                });
+            }
+            case WatchEvent.Joined j -> {
+                registered.add(j.plugin().name());
+                Pending p = pending.get(j.plugin().name());
+                if (p != null) {
+                    challenge(p);
+                }
+            }
+            case WatchEvent.Left l -> registered.remove(l.plugin().name());
+        }
+    }
+
+    private void onWatchFailure(MinBusException e) {
+        snapshot.completeExceptionally(e);
+        if (!closed) {
+            LOG.log(Level.WARNING, "the host lost its watch on the bus: " + e.getMessage());
+        }
+        pending.values().forEach(p -> p.ready.completeExceptionally(
+                new PluginException("the host lost its connection to the bus: " + e.getMessage(), e)));
+    }
+
+    private void challenge(Pending p) {
+        if (p.ready.isDone() || !p.busy.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("minbus-host-challenge-" + p.launch.name()).start(() -> {
+            try {
+                runChallenge(p);
+            } finally {
+                p.busy.set(false);
+            }
+        });
+    }
+
+    private void runChallenge(Pending p) {
+        String name = p.launch.name();
+        Channel ch;
+        try {
+            ch = bus.connect(name);
+        } catch (ConnectionRefusedException e) {
+            return; // it left again, or denied us: the next registration of the name tries again
+        } catch (MinBusException e) {
+            p.ready.completeExceptionally(new PluginException("the host could not connect to plugin '" + name
+                    + "' for the launch handshake: " + e.getMessage(), e));
+            return;
+        }
+        boolean keep = false;
+        try {
+            String challenge = LaunchHandshake.newChallenge();
+            ch.send(ascii(challenge));
+            Duration timeout = p.launch.spec().startTimeout();
+            Optional<ByteBuffer> answer = ch.receive(timeout);
+            if (answer.isEmpty()) {
+                p.ready.completeExceptionally(new PluginException("plugin '" + name + "' registered but did not answer"
+                        + " the launch challenge within " + Durations.text(timeout) + " (see docs/host.md section 8)"));
+                return;
+            }
+            String proof = text(answer.get());
+            if (!LaunchHandshake.verify(p.secret, challenge, proof)) {
+                String why = proof.startsWith(LaunchHandshake.PROOF_PREFIX)
+                        ? "its proof does not match the secret the host gave it (MINBUS_PLUGIN_SECRET)"
+                        : "it answered the challenge with something that is not a proof";
+                trySend(ch, LaunchHandshake.DENIED_PREFIX + why);
+                p.ready.completeExceptionally(new PluginException("plugin '" + name + "' failed the launch handshake: " + why
+                        + "; the process registered as '" + name + "' is not the one the host started, or it computes the"
+                        + " proof wrongly (HMAC-SHA256, docs/host.md section 8); the host stopped pid " + p.launch.pid()));
+                return;
+            }
+            ch.send(ascii(LaunchHandshake.OK));
+            controls.put(p.launch, ch);
+            keep = true;
+            try {
+                onReady.accept(p.launch); // before the start is reported ready: launch() returns after this
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "[" + name + "] could not record the plugin in the host state file: " + e.getMessage());
+            }
+            if (!p.ready.complete(ch) || p.launch.exit().toCompletableFuture().isDone()) {
+                controls.remove(p.launch, ch);
+                keep = false;
+                onExit.accept(p.launch);
+            }
+        } catch (ChannelClosedException | ChannelBrokenException e) {
+            // the plugin (or whoever holds the name) closed the channel, or went away: if the launched
+            // process is still there, the next registration tries again; if not, its exit fails the start
+            LOG.log(Level.DEBUG, () -> "launch handshake with '" + name + "' ended early: " + e.getMessage());
+        } catch (MinBusException e) {
+            p.ready.completeExceptionally(new PluginException("the launch handshake with plugin '" + name
+                    + "' failed: " + e.getMessage(), e));
+        } finally {
+            if (!keep) {
+                ch.close();
+            }
+        }
+    }
+
+    // ---- pipe mode ----
+
+    private void bridge(Launch launch, Launch.Pipes pipes) {
+        Transport plugin = Transports.pipes(pipes.fromPlugin(), pipes.toPlugin(), "pipe:plugin-" + launch.name());
+        Transport toBus;
+        try {
+            toBus = busTransports.get();
+        } catch (RuntimeException e) {
+            plugin.close();
+            throw e;
+        }
+        Thread.ofVirtual().name("minbus-host-pipe-" + launch.name() + "-out").start(() -> pump(plugin, toBus));
+        Thread.ofVirtual().name("minbus-host-pipe-" + launch.name() + "-in").start(() -> pump(toBus, plugin));
+        launch.exit().whenComplete((code, err) -> {
+            toBus.close();
+            plugin.close();
+        });
+    }
+
+    private static void pump(Transport from, Transport to) {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (true) {
+                buf.clear();
+                int n = from.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                to.write(buf);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "pipe bridge " + from.description() + " -> " + to.description() + " ended: " + e.getMessage());
+        } finally {
+            to.shutdownOutput();
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void trySend(Channel ch, String message) {
+        try {
+            ch.trySend(ascii(message));
+        } catch (RuntimeException e) {
+            // the verdict is a courtesy; the process is stopped either way
+        }
+    }
+
+    static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String text(ByteBuffer b) {
+        return StandardCharsets.US_ASCII.decode(b).toString();
+    }
+}
