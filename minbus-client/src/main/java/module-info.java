@@ -12,6 +12,7 @@ module io.minbus.client {
     requires transitive io.minbus.mux;
     requires transitive io.minbus.protocol;
     requires transitive io.minbus.transport;
+    requires transitive io.minbus.identity;
 
     exports io.minbus.client;
 }

@@ -41,7 +41,10 @@ import picocli.CommandLine.Spec;
             LsCommand.class,
             WatchCommand.class,
             ConnectCommand.class,
+            CallCommand.class,
             RegisterCommand.class,
+            LaunchCommand.class,
+            KeygenCommand.class,
             DemoCommand.class
         })
 public final class Main implements Callable<Integer> {

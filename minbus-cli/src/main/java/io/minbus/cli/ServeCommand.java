@@ -27,6 +27,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Listen on ADDR (repeatable): unix:/path/bus.sock, net:HOST:PORT (port 0 = any free port).")
     List<BusAddress> listen = List.of();
 
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "The bus's key pair, for net:HOST:PORT~shs:KEY listeners (default: $MINBUS_KEY_FILE, else"
+                    + " ~/.config/minbus/secret; create one with minbus keygen). Must be mode 0600.")
+    java.nio.file.Path key;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "After the bus starts, launch every plugin found in DIR (minbus-plugin-* executables and"
+                    + " *.plugin.json manifests, docs/host.md section 9); they are stopped with the bus.")
+    java.nio.file.Path plugins;
+
     @Option(names = "--loops", paramLabel = "N", description = "Selector threads (default: one per core).")
     Integer loops;
 
@@ -37,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Time a connection may stay unregistered (default 10s).")
     Duration registrationTimeout;
 
-    @Option(names = "--max-names-per-process", paramLabel = "N", description = "Names one process may hold (default 64).")
+    @Option(names = "--max-names-per-process", paramLabel = "N", description = "Names one process (or, when its pid is unknown, one Unix user) may hold (default 1024).")
     Integer maxNamesPerProcess;
 
     @Option(names = "--max-relays-per-plugin", paramLabel = "N",
@@ -83,15 +93,33 @@ final class ServeCommand implements Callable<Integer> {
                 throw new ExitCodes.UsageException("--loops: " + e.getMessage(), e);
             }
         }
-        MinBusServer server = builder.start();
+        serverKeys(builder);
+        MinBusServer server;
+        try {
+            server = builder.start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ExitCodes.UsageException(e.getMessage(), e);
+        }
         main.console.onStop(server::close);
         for (BusAddress a : server.addresses()) {
             main.console.out.println(a);
         }
         main.console.out.flush();
+        io.minbus.host.Host host = plugins == null ? null : LaunchCommand.launchAll(main, server, plugins);
         main.console.awaitStop();
+        if (host != null) {
+            host.close();
+        }
         server.close();
         return ExitCodes.OK;
+    }
+
+    /** Loads the key pair if --key is given or a listener needs one (an existing file only: never created here). */
+    private void serverKeys(MinBusServer.Builder builder) {
+        boolean needed = (listen.isEmpty() ? List.of(main.busAddress()) : listen).stream().anyMatch(a -> a instanceof BusAddress.Tcp t && t.shsKey().isPresent());
+        if (key != null || needed) {
+            builder.keys(io.minbus.identity.Keys.load(KeygenCommand.keyPath(main.console, key)));
+        }
     }
 
     private ServerLimits limits() {

@@ -26,6 +26,15 @@ public interface IncomingConnection {
      * @throws IllegalStateException if accepted or denied before
      * @throws BusGoneException if the connection is lost
      */
+    /**
+     * The key the initiator proved with the secret handshake (docs/minbus.md §18.5): present for
+     * peers and for plugins that connected over {@code net:HOST:PORT~shs:KEY}; empty for local
+     * connections and from buses older than this field.
+     */
+    default java.util.Optional<io.minbus.identity.Identity> initiatorKey() {
+        return java.util.Optional.empty();
+    }
+
     Channel accept();
 
     /**

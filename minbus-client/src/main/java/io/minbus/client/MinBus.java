@@ -1,10 +1,14 @@
 package io.minbus.client;
 
 import io.minbus.client.internal.ClientConnection;
+import io.minbus.identity.Keys;
+import io.minbus.identity.NetworkKey;
+import io.minbus.identity.SecureTransport;
 import io.minbus.mux.SessionConfig;
 import io.minbus.protocol.PluginInfo;
 import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
+import io.minbus.transport.TransportException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -88,12 +92,32 @@ public interface MinBus extends AutoCloseable {
     Plugin register(String name, int version);
 
     /**
+     * Registers {@code name} at {@code version}, declaring who may see it and connect to it
+     * (docs/minbus.md §18.4): a plugin hidden from a requester is absent from its listings and watch
+     * events, and connecting to it fails with {@link NoSuchPluginException}. Without a declaration
+     * (the two-argument form) a plugin is {@link io.minbus.protocol.Visibility#TRUSTED}. A bus older
+     * than this extension refuses the registration as malformed.
+     *
+     * @see #register(String, int)
+     */
+    Plugin register(String name, int version, io.minbus.protocol.Visibility visibility);
+
+    /**
      * The named plugins registered on the bus, except this connection's own, in registration order
      * (the connection query, docs/minbus.md §6).
      *
      * @throws BusGoneException if the connection is lost
      */
     List<PluginInfo> plugins();
+
+    /**
+     * As {@link #plugins()}, with the key each plugin proved with the secret handshake (the keyed
+     * connection query, docs/minbus.md §18.6). A bus older than that query ends it as unexpected,
+     * which surfaces as a {@link MinBusException}.
+     *
+     * @throws BusGoneException if the connection is lost
+     */
+    List<KeyedPlugin> pluginsWithKeys();
 
     /**
      * Opens the connection stream (docs/minbus.md §7): a snapshot of the named plugins, then one
@@ -153,6 +177,7 @@ public interface MinBus extends AutoCloseable {
         private Transport transport;
         private SessionConfig session = SessionConfig.builder().name("minbus-client").build();
         private Duration answerTimeout = Duration.ofSeconds(30);
+        private Keys keys;
 
         private Builder() {}
 
@@ -179,6 +204,18 @@ public interface MinBus extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The key pair this connection proves with the secret handshake, on addresses with a server
+         * key ({@code net:HOST:PORT~shs:KEY}, docs/security.md). Default: the user's key file, {@link
+         * Keys#loadOrCreate(java.nio.file.Path) loaded or created} at {@link Keys#defaultPath()} when
+         * such an address is used. Prove the bus's own key to be a trusted plugin; any other key makes
+         * this connection a peer (docs/minbus.md §18).
+         */
+        public Builder keys(Keys value) {
+            this.keys = Objects.requireNonNull(value, "keys");
+            return this;
+        }
+
         /** How long to wait for the bus to answer a registration; default 30 s. */
         public Builder answerTimeout(Duration value) {
             if (value.isNegative() || value.isZero()) {
@@ -197,10 +234,18 @@ public interface MinBus extends AutoCloseable {
             if (transport != null) {
                 return ClientConnection.open(transport, session, answerTimeout);
             }
-            if (address != null) {
-                return ClientConnection.open(address, false, session, answerTimeout);
+            BusAddress target = address != null ? address : BusAddress.defaultAddress();
+            if (target instanceof BusAddress.Tcp tcp && tcp.shsKey().isPresent()) {
+                Keys ours = keys != null ? keys : Keys.loadOrCreate(Keys.defaultPath());
+                Transport secure;
+                try {
+                    secure = SecureTransport.connect(tcp, NetworkKey.MINBUS, ours);
+                } catch (TransportException e) {
+                    throw new BusUnreachableException(target.toString(), e.getMessage(), e);
+                }
+                return ClientConnection.open(secure, session, answerTimeout);
             }
-            return ClientConnection.open(BusAddress.defaultAddress(), true, session, answerTimeout);
+            return ClientConnection.open(target, address == null, session, answerTimeout);
         }
     }
 }

@@ -37,6 +37,14 @@ final class PayloadReader {
         return in.getShort() & 0xFFFF;
     }
 
+    /** {@code n} raw bytes. */
+    byte[] bytes(int n, String field) {
+        need(n, field);
+        byte[] out = new byte[n];
+        in.get(out);
+        return out;
+    }
+
     /** A tuple (§2). With {@code allowEmpty}, a zero-length name is returned as "". */
     Tuple tuple(boolean allowEmpty) {
         int n = u8("name length");

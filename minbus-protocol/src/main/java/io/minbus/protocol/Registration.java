@@ -14,13 +14,13 @@ import java.util.Optional;
  *  1+n     2     version  u16 big-endian
  * </pre>
  *
- * <p>The message is exactly {@code 3 + n} bytes; the server refuses anything else with {@link
+ * <p>The message is exactly {@code 3 + n} bytes, or {@code 4 + n} with the visibility byte of §18.4; the server refuses anything else with {@link
  * Reason#MALFORMED}.
  *
  * @param name    the name, or "" for a nameless client
  * @param version 0..65535
  */
-public record Registration(String name, int version) {
+public record Registration(String name, int version, Optional<Visibility> visibility) {
     private static final String WHAT = "registration";
     private static final String SECTION = "4.1";
 
@@ -28,6 +28,22 @@ public record Registration(String name, int version) {
     public Registration {
         Names.utf8(name, true);
         Names.checkVersion(version, "registration version");
+        java.util.Objects.requireNonNull(visibility, "visibility");
+    }
+
+    /** A registration without a declared visibility (the message is exactly {@code 3 + n} bytes). */
+    public Registration(String name, int version) {
+        this(name, version, Optional.empty());
+    }
+
+    /** This registration declaring {@code value} (docs/minbus.md §18.4: one more byte). */
+    public Registration withVisibility(Visibility value) {
+        return new Registration(name, version, Optional.of(value));
+    }
+
+    /** The declared visibility, else the default {@link Visibility#TRUSTED}. */
+    public Visibility effectiveVisibility() {
+        return visibility.orElse(Visibility.TRUSTED);
     }
 
     /** A named plugin's registration. */
@@ -58,6 +74,9 @@ public record Registration(String name, int version) {
     /** The registration message. */
     public ByteBuffer encode() {
         byte[] bytes = Names.utf8(name, true);
+        if (visibility.isPresent()) {
+            return new PayloadWriter(4 + bytes.length).tuple(bytes, version).u8(visibility.get().code()).done();
+        }
         return new PayloadWriter(3 + bytes.length).tuple(bytes, version).done();
     }
 
@@ -68,7 +87,7 @@ public record Registration(String name, int version) {
      */
     public static Registration decode(ByteBuffer payload) {
         PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        Registration registration = read(in);
+        Registration registration = readVisibility(in, read(in));
         in.end();
         return registration;
     }
@@ -78,8 +97,22 @@ public record Registration(String name, int version) {
         return new Registration(tuple.name(), tuple.version());
     }
 
+    /** The optional trailing visibility byte of a registration message (§18.4). */
+    private static Registration readVisibility(PayloadReader in, Registration tuple) {
+        if (!in.hasRemaining()) {
+            return tuple;
+        }
+        int code = in.u8("visibility");
+        Visibility v = Visibility.ofCode(code);
+        if (v == null) {
+            throw in.fail("unknown visibility " + code);
+        }
+        return tuple.withVisibility(v);
+    }
+
     @Override
     public String toString() {
-        return isNameless() ? "nameless " + version : "\"" + name + "\" " + version;
+        return (isNameless() ? "nameless " + version : "\"" + name + "\" " + version)
+                + visibility.map(v -> " " + v.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
     }
 }

@@ -65,7 +65,7 @@ final class Meaning {
     private Parsed parse() {
         String word = word();
         Parsed parsed = switch (word) {
-            case "register" -> new Parsed("register", registration());
+            case "register" -> new Parsed("register", visibility(registration()));
             case "disconnect", "accept" -> new Parsed("empty", "empty");
             case "registered" -> new Parsed("result", RegistrationResult.accepted());
             case "refused" -> new Parsed("result", RegistrationResult.refused(Reason.valueOf(word())));
@@ -73,7 +73,7 @@ final class Meaning {
             case "joined" -> new Parsed("event", Event.joined(plugin()));
             case "left" -> new Parsed("event", Event.left(plugin()));
             case "connect" -> new Parsed("connect", connect());
-            case "incoming" -> new Parsed("incoming", new IncomingConnection(registration()));
+            case "incoming" -> new Parsed("incoming", incoming(registration()));
             case "error" -> new Parsed("error", error());
             case "relay-end" -> new Parsed("relay-end", relayEnd());
             default -> throw new IllegalArgumentException("unknown meaning " + word);
@@ -90,6 +90,24 @@ final class Meaning {
             return Registration.nameless(number());
         }
         return Registration.of(plugin());
+    }
+
+    /** An optional {@code key BASE64} after an incoming connection's initiator (docs/minbus.md §18.5). */
+    private IncomingConnection incoming(Registration r) {
+        if (next < tokens.size() && peek().equals("key")) {
+            next++;
+            return new IncomingConnection(r, java.util.Optional.of(word()));
+        }
+        return new IncomingConnection(r);
+    }
+
+    /** An optional {@code visibility NAME} after a registration (docs/minbus.md §18.4). */
+    private Registration visibility(Registration r) {
+        if (next < tokens.size() && peek().equals("visibility")) {
+            next++;
+            return r.withVisibility(Visibility.valueOf(word().toUpperCase(java.util.Locale.ROOT)));
+        }
+        return r;
     }
 
     private PluginInfo plugin() {

@@ -111,7 +111,16 @@ public final class ClientConnection implements MinBus {
 
     @Override
     public Plugin register(String name, int version) {
-        Registration registration = Registration.named(name, version);
+        return register(Registration.named(name, version));
+    }
+
+    @Override
+    public Plugin register(String name, int version, io.minbus.protocol.Visibility visibility) {
+        return register(Registration.named(name, version).withVisibility(visibility));
+    }
+
+    private Plugin register(Registration registration) {
+        String name = registration.name();
         lock.lock();
         try {
             checkNotClosed();
@@ -187,6 +196,30 @@ public final class ClientConnection implements MinBus {
             return PluginList.decode(response).plugins();
         } catch (MalformedPayloadException e) {
             throw new MinBusException("the bus at " + description + " sent a malformed plugin list: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<io.minbus.client.KeyedPlugin> pluginsWithKeys() {
+        ensureRegistered();
+        ByteBuffer response;
+        try {
+            response = session.request(ByteBuffer.wrap(new byte[] {io.minbus.protocol.KeyedPluginList.QUERY})).await();
+        } catch (EndedException e) {
+            throw new MinBusException("the bus at " + description + " refused the keyed plugin query ("
+                    + Failures.errorPayload(e.reason()) + "); a bus older than docs/minbus.md §18.6 does not know it");
+        } catch (BrokenException e) {
+            throw failure(e, "listing the plugins with their keys");
+        }
+        try {
+            List<io.minbus.client.KeyedPlugin> out = new java.util.ArrayList<>();
+            for (io.minbus.protocol.KeyedPluginList.Entry e : io.minbus.protocol.KeyedPluginList.decode(response).entries()) {
+                out.add(new io.minbus.client.KeyedPlugin(e.plugin(), e.key().map(io.minbus.identity.Identity::fromBase64)));
+            }
+            return List.copyOf(out);
+        } catch (MalformedPayloadException | IllegalArgumentException e) {
+            throw new MinBusException("the bus at " + description + " sent a malformed keyed plugin list: "
+                    + e.getMessage(), e);
         }
     }
 

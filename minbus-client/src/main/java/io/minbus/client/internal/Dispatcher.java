@@ -74,6 +74,6 @@ final class Dispatcher implements Runnable {
             ClientConnection.endQuietly(duplex);
             return;
         }
-        p.offer(new PendingIncoming(bus, duplex, in.initiator()));
+        p.offer(new PendingIncoming(bus, duplex, in.initiator(), in.initiatorKey()));
     }
 }

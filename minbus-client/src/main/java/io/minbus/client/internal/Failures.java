@@ -44,6 +44,10 @@ final class Failures {
             case MALFORMED -> new RegistrationRefusedException(name, reason, "the bus at " + bus + " refused the"
                     + " registration of " + who + " as malformed; this is a bug of the client or the bus, please"
                     + " report it");
+            case NOT_PERMITTED -> new RegistrationRefusedException(name, reason, "the bus at " + bus
+                    + " refused " + who + " (not permitted, 01 0c): it admits processes of its own user on its Unix"
+                    + " socket, and others only with a proven key (docs/minbus.md §18); run the plugin as the bus's"
+                    + " user, or connect over net:HOST:PORT~shs:KEY");
             default -> new RegistrationRefusedException(name, reason, "the bus at " + bus + " refused the"
                     + " registration of " + who + " (" + reason + ")");
         };

@@ -19,6 +19,25 @@ final class PendingIncoming implements IncomingConnection {
     private final Registration initiator;
     private final AtomicInteger decision = new AtomicInteger(PENDING);
 
+    private java.util.Optional<io.minbus.identity.Identity> initiatorKey = java.util.Optional.empty();
+
+    /** With the initiator's proven key (docs/minbus.md §18.5), standard base64. */
+    PendingIncoming(ClientConnection bus, Duplex duplex, Registration initiator, java.util.Optional<String> key) {
+        this(bus, duplex, initiator);
+        this.initiatorKey = key.flatMap(k -> {
+            try {
+                return java.util.Optional.of(io.minbus.identity.Identity.fromBase64(k));
+            } catch (IllegalArgumentException e) {
+                return java.util.Optional.empty(); // not a point on the curve: shown as no key
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<io.minbus.identity.Identity> initiatorKey() {
+        return initiatorKey;
+    }
+
     PendingIncoming(ClientConnection bus, Duplex duplex, Registration initiator) {
         this.bus = bus;
         this.duplex = duplex;

@@ -5,6 +5,7 @@ import io.minbus.mux.Half;
 import io.minbus.mux.MuxEngine;
 import io.minbus.mux.MuxLimitException;
 import io.minbus.protocol.ErrorPayload;
+import io.minbus.protocol.KeyedPluginList;
 import io.minbus.protocol.MalformedPayloadException;
 import io.minbus.protocol.Reason;
 import io.minbus.protocol.Registration;
@@ -165,7 +166,8 @@ final class Plugin {
 
     private void query(Entity entity, ByteBuffer opening) {
         Half response = entity.writeHalf().orElseThrow();
-        if (conn.state != Conn.State.CONNECTED || opening.hasRemaining()) {
+        boolean keyed = opening.remaining() == 1 && opening.get(opening.position()) == KeyedPluginList.QUERY; // §18.6
+        if (conn.state != Conn.State.CONNECTED || (opening.hasRemaining() && !keyed)) {
             conn.bus.counters.refused(Reason.UNEXPECTED);
             engine().close(response, empty());
             return;
@@ -177,7 +179,7 @@ final class Plugin {
         }
         pendingQueries++;
         entity.attach(QUERY);
-        ByteBuffer list = conn.bus.registry.plugins(member).encode();
+        ByteBuffer list = keyed ? keyedList() : conn.bus.registry.plugins(member).encode();
         try {
             engine().send(response, list);
         } catch (MuxLimitException e) {
@@ -186,6 +188,17 @@ final class Plugin {
             conn.bus.counters.refused(Reason.NO_RESOURCES);
             engine().close(response, ErrorPayload.of(Reason.NO_RESOURCES).encode());
         }
+    }
+
+    /** The visible plugins with the keys they proved (§18.6). */
+    private ByteBuffer keyedList() {
+        java.util.List<KeyedPluginList.Entry> entries = new java.util.ArrayList<>();
+        for (Member m : conn.bus.registry.visibleMembers(member)) {
+            java.util.Optional<String> key = m.owner().orElse(null) instanceof Conn c
+                    ? c.io.provenKey().map(io.minbus.identity.Identity::base64) : java.util.Optional.empty();
+            entries.add(new KeyedPluginList.Entry(m.plugin().orElseThrow(), key));
+        }
+        return new KeyedPluginList(entries).encode();
     }
 
     void queryDone() {

@@ -160,6 +160,23 @@ public final class Registry {
      *         the new stream with an empty payload); the watcher is then not called
      * @throws RuntimeException what {@link Watcher#snapshot} threw; the stream is then not open
      */
+    /** The named members {@code requester} may see, except itself, in registration order (§18.6). */
+    public List<Member> visibleMembers(Member requester) {
+        checkOwned(requester);
+        lock.lock();
+        try {
+            List<Member> list = new ArrayList<>(byName.size());
+            for (Member m : byName.values()) {
+                if (m != requester && visibility.test(requester, m)) {
+                    list.add(m);
+                }
+            }
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean watch(Member member, Watcher watcher) {
         checkOwned(member);
         Objects.requireNonNull(watcher, "watcher");
