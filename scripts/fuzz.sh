@@ -33,8 +33,19 @@ if [[ -z "$file" ]]; then
 fi
 module="${file%%/src/*}"
 echo "fuzz.sh: fuzzing $target in $module for ${seconds}s" >&2
-JAZZER_FUZZ=1 mvn -B -q -pl "$module" -am install -DskipTests
-timeout --signal=INT "$((seconds + 300))" env JAZZER_FUZZ=1 mvn -B -pl "$module" surefire:test \
+# The modules it depends on must be in ~/.m2 (mvn -B -o -q install -DskipTests -pl <module> -am).
+# The `test` phase (not `surefire:test` alone) so that the JDK toolchain (>= 21) runs the tests even
+# when Maven runs on JDK 17; only the target's module is compiled.
+log="${FUZZ_LOG:-/tmp/fuzz-$(echo "$target" | tr '#.' '__').log}"
+echo "fuzz.sh: output in $log" >&2
+set +e
+timeout --signal=INT "$((seconds + 300))" env JAZZER_FUZZ=1 mvn -B -o -pl "$module" test \
   -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djazzer.max_duration="${seconds}s" \
-  -Djunit.jupiter.execution.timeout.default="$((seconds + 120))s"
+  -Dminbus.test.argLine="-XX:+EnableDynamicAgentLoading --enable-native-access=ALL-UNNAMED -Xmx768m" \
+  -Djunit.jupiter.execution.timeout.default="$((seconds + 120))s" >"$log" 2>&1
+rc=$?
+set -e
+# libFuzzer's final statistics: total executions, executions per second, corpus size
+grep -a -E '^#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs|FuzzTestFindingException|Test unit written|Tests run:|BUILD' "$log" | tail -n 12
+exit "$rc"

@@ -60,7 +60,7 @@ final class ReadEnd extends End {
     }
 
     private void maybeGrant() {
-        if (half.isEndedByUs() || half.entity().isRemoved()) {
+        if (half.isEndedByUs() || half.entity().isRemoved() || core.engine.isEnded()) {
             return;
         }
         long outstanding = core.engine.granted(half);

@@ -154,6 +154,29 @@ final class Conn implements MuxListener {
         });
     }
 
+    /**
+     * Like {@link #post}, but runs {@code action} even when the connection has closed meanwhile. Relay
+     * tasks need this: they check the connection themselves and must still release what they hold
+     * (buffered-byte counts, a relay whose target left before its duplex was opened), or relays leak
+     * and a connect waits for ever (docs/reliability.md, bugs 1 and 2).
+     */
+    void postEvenIfClosed(Runnable action) {
+        loop.execute(() -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                Bus.LOG.log(Level.ERROR, this + ": internal error in a relay task", e);
+                if (state != State.CLOSED) {
+                    closeNow("internal error: " + e);
+                }
+                return;
+            }
+            if (state != State.CLOSED) {
+                markDirty();
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Whether the session runs and the plugin may still be served (not refused, not gone). */

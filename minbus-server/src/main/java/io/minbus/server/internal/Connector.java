@@ -82,7 +82,7 @@ final class Connector {
         ByteBuffer incoming = new IncomingConnection(a.plugin.member().registration(),
                 a.io.provenKey().map(io.minbus.identity.Identity::base64)).encode(); // §18.5
         RelaySide sideB = relay.b;
-        b.post(() -> sideB.openIncoming(incoming));
+        b.postEvenIfClosed(() -> sideB.openIncoming(incoming));
         Bus.LOG.log(Level.DEBUG, "{0}: connects to {1} ({2})", a, target, relay);
     }
 

@@ -98,7 +98,7 @@ final class RelaySide {
         relay.endAll();
         relay.sideDone();
         RelaySide a = other;
-        a.conn.post(() -> a.breakWith(REFUSED));
+        a.conn.postEvenIfClosed(() -> a.breakWith(REFUSED));
     }
 
     private boolean usable() {
@@ -133,13 +133,13 @@ final class RelaySide {
         RelaySide to = other;
         long now = to.inFlight.addAndGet(n);
         relay.bus.counters.relayBuffered(n, now);
-        to.conn.post(() -> to.deliver(copy, total, first));
+        to.conn.postEvenIfClosed(() -> to.deliver(copy, total, first));
     }
 
     private void accept() {
         accepted = true;
         RelaySide a = other;
-        a.conn.post(a::accepted);
+        a.conn.postEvenIfClosed(a::accepted);
         maybeGrant();
     }
 
@@ -150,7 +150,7 @@ final class RelaySide {
         engine().cancel(r, TOO_LARGE.duplicate());
         relay.directionEnded(this);
         RelaySide to = other;
-        to.conn.post(() -> to.closeFromServer(TOO_LARGE));
+        to.conn.postEvenIfClosed(() -> to.closeFromServer(TOO_LARGE));
     }
 
     void onCredit(long amount) {
@@ -171,7 +171,7 @@ final class RelaySide {
         relay.directionEnded(this);
         ByteBuffer relayed = RelayEnd.relay(reason, other.conn.peer.maxFrameInt());
         RelaySide to = other;
-        to.conn.post(() -> to.relayClose(relayed));
+        to.conn.postEvenIfClosed(() -> to.relayClose(relayed));
     }
 
     /** This plugin cancelled the half it reads: what is buffered towards it is dropped (§9.4). */
@@ -188,7 +188,7 @@ final class RelaySide {
         relay.directionEnded(other);
         ByteBuffer relayed = RelayEnd.relay(reason, other.conn.peer.maxFrameInt());
         RelaySide from = other;
-        from.conn.post(() -> from.relayCancel(relayed));
+        from.conn.postEvenIfClosed(() -> from.relayCancel(relayed));
     }
 
     /** §9.3: a ping on {@code half} is relayed as a ping on the paired half. */
@@ -196,9 +196,9 @@ final class RelaySide {
         boolean onR = half == r;
         RelaySide to = other;
         RelaySide from = this;
-        to.conn.post(() -> {
+        to.conn.postEvenIfClosed(() -> {
             if (!to.ping(onR)) {
-                from.conn.post(() -> from.answerPing(onR)); // nobody to ask: the server answers
+                from.conn.postEvenIfClosed(() -> from.answerPing(onR)); // nobody to ask: the server answers
             }
         });
     }
@@ -207,7 +207,7 @@ final class RelaySide {
     void onPong(Half half) {
         boolean onW = half == w; // a ping that came in on the other side's r went out on our w
         RelaySide to = other;
-        to.conn.post(() -> to.answerPing(onW));
+        to.conn.postEvenIfClosed(() -> to.answerPing(onW));
     }
 
     /** Answers one ping owed on our r ({@code onR}) or w. */
@@ -231,7 +231,7 @@ final class RelaySide {
         }
         relay.bus.counters.refused(Reason.REFUSED);
         RelaySide a = other;
-        a.conn.post(() -> a.breakWith(REFUSED));
+        a.conn.postEvenIfClosed(() -> a.breakWith(REFUSED));
     }
 
     void onRemoved() {
@@ -246,7 +246,7 @@ final class RelaySide {
         relay.endAll();
         RelaySide to = other;
         ByteBuffer payload = reason.duplicate();
-        to.conn.post(() -> to.breakWith(payload));
+        to.conn.postEvenIfClosed(() -> to.breakWith(payload));
         finish();
     }
 
@@ -409,7 +409,7 @@ final class RelaySide {
         long g = toMe.grant();
         if (g > 0) {
             RelaySide from = other;
-            from.conn.post(() -> from.grantSender(g));
+            from.conn.postEvenIfClosed(() -> from.grantSender(g));
         }
     }
 
