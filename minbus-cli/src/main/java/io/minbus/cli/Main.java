@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "3:bus not reachable, or the connection to it was lost",
             "4:no such plugin",
             "5:refused: denied by the target, version too low, name taken",
-            "6:channel broken (the other plugin went away, the bus shut down)"
+            "6:channel broken (the other plugin went away, the bus shut down)",
+            "7:minbus call: the plugin answered with an error (its type and message on stderr)"
         },
         subcommands = {
             ServeCommand.class,
