@@ -173,6 +173,42 @@ class CliProcessIT {
     }
 
     @Test
+    void launchAndServePluginsRunAPluginWrittenInPython() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("python3", "--version").start().waitFor() == 0, "python3 is not installed");
+        Path echoPy = ROOT.resolve("examples/python-echo/echo.py");
+        Child serve = start("serve");
+        assertThat(serve.nextLine()).isEqualTo("unix:" + socket);
+
+        // minbus launch: a host attached to the running bus starts the plugin, checks its secret
+        Child launch = start("launch", "--name", "py", echoPy.toString());
+        assertThat(launch.nextLine()).startsWith("launched py pid ");
+        Run round = run("hello from the shell\n".getBytes(StandardCharsets.UTF_8), "connect", "py");
+        assertThat(round.exit()).as(round.err()).isZero();
+        assertThat(new String(round.out(), StandardCharsets.UTF_8)).isEqualTo("hello from the shell\n");
+        launch.process().destroy(); // SIGTERM: the host stops its plugin
+        launch.exit();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(WAIT_SECONDS))
+                .until(() -> new String(run(new byte[0], "ls").out(), StandardCharsets.UTF_8).isEmpty());
+        serve.process().destroy();
+        serve.exit();
+
+        // minbus serve --plugins DIR: every minbus-plugin-* found is launched once the bus runs
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path exe = plugins.resolve("minbus-plugin-pyecho");
+        Files.copy(echoPy, exe);
+        exe.toFile().setExecutable(true);
+        Child serveWithPlugins = start("serve", "--plugins", plugins.toString());
+        assertThat(serveWithPlugins.nextLine()).isEqualTo("unix:" + socket);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(WAIT_SECONDS))
+                .until(() -> new String(run(new byte[0], "ls").out(), StandardCharsets.UTF_8).startsWith("pyecho "));
+        Run again = run("ping\n".getBytes(StandardCharsets.UTF_8), "connect", "pyecho");
+        assertThat(new String(again.out(), StandardCharsets.UTF_8)).isEqualTo("ping\n");
+        serveWithPlugins.process().destroy();
+        serveWithPlugins.exit();
+    }
+
+    @Test
     void demoAndHelp() throws Exception {
         Run demo = run(new byte[0], "demo");
         assertThat(demo.err()).isEmpty();
