@@ -50,8 +50,8 @@ class UnexpectedMessagesTest {
                     // CONNECTED: a further top-level message is ignored
                     .send(Chunk.payload(ChunkType.OUT_SINK, 0, ByteBuffer.wrap(new byte[] {7, 7, 7})))
                     .expectNothingFor(Duration.ofMillis(300))
-                    // a request with a non-empty opening payload
-                    .send(createWithCredit(ChunkType.OUT_REQUEST, 5, 65536, (byte) 1))
+                    // a request with an opening payload the bus does not know (01 is the keyed query, §18.6)
+                    .send(createWithCredit(ChunkType.OUT_REQUEST, 5, 65536, (byte) 0x2a))
                     .expect("in-request#5 end(0)")
                     // any sink
                     .send(create(ChunkType.OUT_SINK, 6, (byte) 1))
