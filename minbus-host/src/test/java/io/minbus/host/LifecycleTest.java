@@ -89,7 +89,9 @@ class LifecycleTest {
         assertThat(p.state()).isEqualTo(PluginState.EXITED);
         assertThat(p.exitCode()).hasValue(0); // it left on its own when asked: no signal needed
         assertThat(stops).containsExactly("kv");
-        assertThat(seen).containsExactly("STARTING>RUNNING", "RUNNING>STOPPING", "STOPPING>EXITED");
+        // the listener was added after start() returned, so STARTING>RUNNING may have happened before it
+        assertThat(seen).endsWith("RUNNING>STOPPING", "STOPPING>EXITED")
+                .isSubsetOf("STARTING>RUNNING", "RUNNING>STOPPING", "STOPPING>EXITED");
         assertThat(p.failure()).isEmpty();
         assertThat(launcher.plugins()).isEmpty();
         p.stop(); // idempotent
