@@ -61,6 +61,7 @@ public final class MinBusServer implements AutoCloseable {
     private final IdentityPolicy identity;
     private ServerCore core;
     private boolean closed;
+    private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
 
     private MinBusServer(Builder b, Optional<Path> privateDirectory) {
         this.requested = List.copyOf(b.addresses);
@@ -270,6 +271,9 @@ public final class MinBusServer implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
+                // Another thread is closing (e.g. a shutdown hook racing the main thread): wait for it,
+                // so that a JVM exiting after this call does not cut its cleanup short.
+                awaitClosed();
                 return;
             }
             closed = true;
@@ -278,11 +282,26 @@ public final class MinBusServer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (c != null) {
-            c.shutdown(SHUTDOWN_MILLIS);
+        try {
+            if (c != null) {
+                c.shutdown(SHUTDOWN_MILLIS);
+            }
+            privateDirectory.ifPresent(MinBusServer::deleteTree);
+            LOG.log(Level.DEBUG, "stopped");
+        } finally {
+            closeDone.countDown();
         }
-        privateDirectory.ifPresent(MinBusServer::deleteTree);
-        LOG.log(Level.DEBUG, "stopped");
+    }
+
+    private void awaitClosed() {
+        lock.unlock();
+        try {
+            closeDone.await(SHUTDOWN_MILLIS + 5_000L, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.lock();
+        }
     }
 
     private static void deleteTree(Path dir) {
