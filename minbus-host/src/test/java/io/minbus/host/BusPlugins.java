@@ -84,7 +84,7 @@ final class BusPlugins {
                     .name("survivor").stdin(StdinMode.PIPE).build());
             System.out.println("READY " + p.pid().orElseThrow());
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE); // idle until the test kills this JVM
+            new java.util.concurrent.CountDownLatch(1).await(); // idle until the test kills this JVM
         }
     }
 }

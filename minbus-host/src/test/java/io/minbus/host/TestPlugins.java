@@ -32,9 +32,7 @@ final class TestPlugins {
                 Files.createFile(Path.of(ready, env.secret()));
             }
             System.out.println("ready");
-            while (true) {
-                Thread.sleep(60_000); // idle: the plugin's whole job here is to wait
-            }
+            new java.util.concurrent.CountDownLatch(1).await(); // idle: the plugin's whole job here is to wait
         }
     }
 
@@ -70,9 +68,7 @@ final class TestPlugins {
             }
             System.out.println("READY");
             System.out.flush();
-            while (true) {
-                Thread.sleep(60_000); // idle until the test kills this host
-            }
+            new java.util.concurrent.CountDownLatch(1).await(); // idle until the test kills this host
         }
 
         private static void report(PluginProcess p) {
