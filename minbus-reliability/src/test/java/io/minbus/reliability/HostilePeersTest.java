@@ -292,7 +292,8 @@ class HostilePeersTest {
                 p.raw(ByteBuffer.wrap(new byte[] {'m', 'i', 'n'})); // a partial preamble, then silence
                 peers.add(p);
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().connections() >= base + n);
+            // No wait for all n to be held at once: under load, opening n connections can take longer
+            // than the 1 s registration timeout, so the first ones may already be gone.
             heapBound(n + " half-open connections");
             long t0 = System.nanoTime();
             List<CompletableFuture<Boolean>> closed = new ArrayList<>();
