@@ -1,5 +1,9 @@
 package io.minbus.bench.harness;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * What one probe measured in one round.
  *
@@ -7,10 +11,27 @@ package io.minbus.bench.harness;
  * @param elapsedNanos  measured time
  * @param bytes         payload bytes moved (both directions for round trips)
  * @param histogram     latency of each operation (empty for bulk and one-way workloads)
+ * @param extras        further figures a driver reports, by name (e.g. a server's RSS or its most
+ *                      buffered relay bytes); on the wire {@code name=value} fields after {@code hist}
  */
-public record RoundResult(long count, long elapsedNanos, long bytes, LatencyHistogram histogram) {
+public record RoundResult(long count, long elapsedNanos, long bytes, LatencyHistogram histogram, Map<String, Double> extras) {
 
     private static final String PREFIX = "result ";
+
+    public RoundResult {
+        extras = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+    }
+
+    public RoundResult(long count, long elapsedNanos, long bytes, LatencyHistogram histogram) {
+        this(count, elapsedNanos, bytes, histogram, Map.of());
+    }
+
+    /** This result with more extra figures (names without spaces or '='). */
+    public RoundResult with(Map<String, Double> more) {
+        Map<String, Double> all = new LinkedHashMap<>(extras);
+        all.putAll(more);
+        return new RoundResult(count, elapsedNanos, bytes, histogram, all);
+    }
 
     public double opsPerSecond() {
         return elapsedNanos <= 0 ? 0 : count * 1e9 / elapsedNanos;
@@ -22,7 +43,10 @@ public record RoundResult(long count, long elapsedNanos, long bytes, LatencyHist
 
     /** The driver protocol's answer line. */
     public String format() {
-        return PREFIX + "count=" + count + " elapsed_ns=" + elapsedNanos + " bytes=" + bytes + " hist=" + histogram.format();
+        StringBuilder b = new StringBuilder(PREFIX + "count=" + count + " elapsed_ns=" + elapsedNanos + " bytes=" + bytes
+                + " hist=" + histogram.format());
+        extras.forEach((k, v) -> b.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%.6g", v)));
+        return b.toString();
     }
 
     /**
@@ -40,6 +64,7 @@ public record RoundResult(long count, long elapsedNanos, long bytes, LatencyHist
         long elapsed = -1;
         long bytes = -1;
         LatencyHistogram h = new LatencyHistogram();
+        Map<String, Double> extras = new LinkedHashMap<>();
         for (String field : line.substring(PREFIX.length()).trim().split("\\s+")) {
             int eq = field.indexOf('=');
             if (eq < 0) {
@@ -51,13 +76,19 @@ public record RoundResult(long count, long elapsedNanos, long bytes, LatencyHist
                 case "elapsed_ns" -> elapsed = Long.parseLong(value);
                 case "bytes" -> bytes = Long.parseLong(value);
                 case "hist" -> h = LatencyHistogram.parse(value);
-                default -> { } // tolerate fields added later
+                default -> {
+                    try {
+                        extras.put(field.substring(0, eq), Double.parseDouble(value));
+                    } catch (NumberFormatException e) {
+                        // tolerate fields added later that are not numbers
+                    }
+                }
             }
         }
         if (count < 0 || elapsed < 0 || bytes < 0) {
             throw new IllegalArgumentException("count, elapsed_ns and bytes needed in: " + line);
         }
-        return new RoundResult(count, elapsed, bytes, h);
+        return new RoundResult(count, elapsed, bytes, h, extras);
     }
 
     /** A driver reported that it could not run the command. */

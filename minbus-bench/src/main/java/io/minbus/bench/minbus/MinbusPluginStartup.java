@@ -13,7 +13,7 @@ import java.util.List;
 public final class MinbusPluginStartup extends PendingScenario {
 
     public MinbusPluginStartup(Placement placement) {
-        super("minbus/launch", "host launches plugin → registered", placement, Anchors.START_TRIVIAL,
+        super(MinbusScenarios.STARTUP, "host launches plugin → registered", placement, Anchors.START_TRIVIAL,
                 List.of(Probe.spawn("launch → registered")));
     }
 

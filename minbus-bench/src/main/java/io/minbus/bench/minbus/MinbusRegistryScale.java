@@ -13,7 +13,7 @@ import java.util.List;
 public final class MinbusRegistryScale extends PendingScenario {
 
     public MinbusRegistryScale(Placement placement) {
-        super("minbus/registry", "10,000 plugins on one bus", placement, null,
+        super(MinbusScenarios.SCALE, "10,000 plugins on one bus", placement, null,
                 List.of(new Probe(Workload.REGISTER, 10_000, 0, "register 10,000 plugins", Probe.DEFAULT_DRIVER)));
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 public final class MinbusRpcRate extends PendingScenario {
 
     public MinbusRpcRate(Placement placement) {
-        super("minbus/rpc", "A→bus→B, Call/Notify RPC", placement, Anchors.C_RELAY,
+        super(MinbusScenarios.RPC, "A→bus→B, Call/Notify RPC", placement, Anchors.C_RELAY,
                 List.of(Probe.roundTrip(64, 1), Probe.roundTrip(64, 64)));
     }
 

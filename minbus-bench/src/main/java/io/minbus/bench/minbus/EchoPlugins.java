@@ -1,0 +1,121 @@
+package io.minbus.bench.minbus;
+
+import io.minbus.client.Channel;
+import io.minbus.client.ChannelBrokenException;
+import io.minbus.client.ChannelClosedException;
+import io.minbus.client.IncomingConnection;
+import io.minbus.client.MinBus;
+import io.minbus.client.MinBusException;
+import io.minbus.client.Plugin;
+import io.minbus.transport.BusAddress;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Plugin B of the relayed scenarios, through the public SDK only: {@code echo-0} ... {@code
+ * echo-(N-1)}, each registered on a {@link MinBus} connection of its own (a connection carries one
+ * name, and the bus allows one relay from A's connection to each of them, docs/minbus.md §8.6), each
+ * echoing every message of every channel; and {@code sink}, which counts the messages of a channel
+ * and, on an empty message, answers with 16 bytes (messages, bytes) and starts counting anew.
+ *
+ * <p>Channels are served as the SDK serves them, {@link Plugin#onConnect} (a virtual thread per
+ * channel), or with {@code --platform} on a platform thread per channel ({@link Plugin#accept}).
+ *
+ * <p>Usage: {@code EchoPlugins BUS_SOCKET ECHO_COUNT [--platform]}; prints {@code ready} once every
+ * name is registered, exits when stdin ends.
+ */
+public final class EchoPlugins {
+
+    private EchoPlugins() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: EchoPlugins BUS_SOCKET ECHO_COUNT [--platform]");
+            System.exit(2);
+        }
+        BusAddress address = new BusAddress.Unix(Path.of(args[0]));
+        int echoes = Integer.parseInt(args[1]);
+        boolean platform = args.length > 2 && args[2].equals("--platform");
+        List<MinBus> held = new ArrayList<>();
+        serve(MinBus.connect(address).register("sink", 1), platform, EchoPlugins::sink, held);
+        // register in parallel: 1,000 connections one after the other take a while on a busy machine
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<Plugin>> f = new ArrayList<>();
+            for (int i = 0; i < echoes; i++) {
+                String name = "echo-" + i;
+                f.add(pool.submit(() -> MinBus.connect(address).register(name, 1)));
+            }
+            for (Future<Plugin> p : f) {
+                serve(p.get(), platform, EchoPlugins::echo, held);
+            }
+        }
+        MinbusPeers.readyAndWaitForStdinEnd();
+        held.forEach(MinBus::close);
+        System.exit(0);
+    }
+
+    private static void serve(Plugin plugin, boolean platform, Consumer<Channel> handler, List<MinBus> held) {
+        held.add(plugin.bus());
+        if (!platform) {
+            plugin.onConnect(handler);
+            return;
+        }
+        Thread.ofPlatform().daemon().name("accept-" + plugin.name()).start(() -> {
+            try {
+                for (;;) {
+                    IncomingConnection in = plugin.accept();
+                    Channel ch = in.accept();
+                    Thread.ofPlatform().daemon().name("serve-" + plugin.name()).start(() -> {
+                        try (ch) {
+                            handler.accept(ch);
+                        }
+                    });
+                }
+            } catch (MinBusException | IllegalStateException e) {
+                // the connection closed: the process is ending
+            }
+        });
+    }
+
+    static void echo(Channel ch) {
+        try {
+            for (;;) {
+                ch.send(ch.receive());
+            }
+        } catch (ChannelClosedException | ChannelBrokenException e) {
+            // the driver closed the channel
+        }
+    }
+
+    static void sink(Channel ch) {
+        long messages = 0;
+        long bytes = 0;
+        try {
+            for (;;) {
+                ByteBuffer m = ch.receive();
+                if (!m.hasRemaining()) {
+                    ch.send(ByteBuffer.allocate(16).putLong(0, messages).putLong(8, bytes));
+                    messages = 0;
+                    bytes = 0;
+                    continue;
+                }
+                messages++;
+                bytes += m.remaining();
+            }
+        } catch (ChannelClosedException | ChannelBrokenException e) {
+            // the driver closed the channel
+        }
+    }
+
+    static IOException unexpected(String what) {
+        return new IOException(what);
+    }
+}

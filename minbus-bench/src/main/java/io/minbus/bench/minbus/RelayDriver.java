@@ -1,0 +1,211 @@
+package io.minbus.bench.minbus;
+
+import io.minbus.bench.harness.DriverCommand;
+import io.minbus.bench.harness.LatencyHistogram;
+import io.minbus.bench.harness.RoundResult;
+import io.minbus.bench.harness.Workload;
+import io.minbus.bench.peers.DriverLoop;
+import io.minbus.client.Channel;
+import io.minbus.client.MinBus;
+import io.minbus.client.Plugin;
+import io.minbus.transport.BusAddress;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Plugin A of the relayed scenarios, a driver (the {@link DriverCommand} protocol): registered as
+ * {@code driver} on <em>one</em> bus connection, it opens a channel (a relayed duplex) to {@code
+ * echo-i} for each of the N channels of a round trip probe, and one to {@code sink} for bulk and
+ * one-way messages; channels stay open between rounds.
+ *
+ * <ul>
+ * <li>{@code rtt N 64}: each channel has one 64-byte message out at a time and waits for its echo;
+ *     one channel runs on the main (platform) thread, N channels on N virtual threads (the SDK's
+ *     blocking API is meant for them; {@code --platform} uses platform threads);
+ * <li>{@code bulk 1 65536}: 64 KiB messages to {@code sink} with {@link Channel#send} (it waits for
+ *     credit: back-pressure only) until the deadline, then an empty message; the time ends when the
+ *     sink's count arrives, which must match. The result carries the server's {@code
+ *     relay_direction_buffered_max} and {@code relay_buffer} (from the bus process's side socket);
+ * <li>{@code oneway 1 64}: the same with 64-byte messages, counted as messages per second.
+ * </ul>
+ *
+ * <p>Usage: {@code RelayDriver BUS_SOCKET STATS_SOCKET [--platform]}
+ */
+public final class RelayDriver {
+
+    private final Plugin me;
+    private final Path stats;
+    private final boolean platform;
+    private final List<Channel> echoes = new ArrayList<>();
+    private Channel sink;
+
+    private RelayDriver(Plugin me, Path stats, boolean platform) {
+        this.me = me;
+        this.stats = stats;
+        this.platform = platform;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: RelayDriver BUS_SOCKET STATS_SOCKET [--platform]");
+            System.exit(2);
+        }
+        MinBus bus = MinBus.connect(new BusAddress.Unix(Path.of(args[0])));
+        RelayDriver d = new RelayDriver(bus.register("driver", 1), Path.of(args[1]), args.length > 2 && args[2].equals("--platform"));
+        DriverLoop.run(d::run);
+        bus.close();
+    }
+
+    private RoundResult run(DriverCommand c) throws Exception {
+        return switch (c.workload()) {
+            case ROUND_TRIP -> roundTrips(c);
+            case BULK, ONE_WAY -> oneWay(c);
+            default -> throw new IllegalArgumentException("unsupported workload " + c.workload());
+        };
+    }
+
+    // ------------------------------------------------------------------ round trips
+
+    private RoundResult roundTrips(DriverCommand c) throws Exception {
+        while (echoes.size() < c.concurrency()) {
+            echoes.add(me.connect("echo-" + echoes.size()));
+        }
+        DriverLoop.Deadlines d = DriverLoop.Deadlines.of(c);
+        if (c.concurrency() == 1) {
+            Lane lane = new Lane(echoes.get(0), c.size(), d);
+            lane.run();
+            return lane.result();
+        }
+        List<Lane> lanes = new ArrayList<>();
+        for (int i = 0; i < c.concurrency(); i++) {
+            lanes.add(new Lane(echoes.get(i), c.size(), d));
+        }
+        try (ExecutorService threads = platform ? Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())
+                : Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> f = new ArrayList<>();
+            for (Lane l : lanes) {
+                f.add(threads.submit(() -> {
+                    l.run();
+                    return null;
+                }));
+            }
+            for (Future<?> x : f) {
+                x.get();
+            }
+        }
+        LatencyHistogram all = new LatencyHistogram();
+        long count = 0;
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (Lane l : lanes) {
+            all.add(l.hist);
+            count += l.count;
+            if (l.count > 0) {
+                first = Math.min(first, l.first);
+                last = Math.max(last, l.last);
+            }
+        }
+        return new RoundResult(count, count == 0 ? 0 : last - first, count * 2 * c.size(), all);
+    }
+
+    /** One channel's exchanges, one message out at a time. */
+    private static final class Lane {
+        final Channel ch;
+        final DriverLoop.Deadlines d;
+        final ByteBuffer out;
+        final LatencyHistogram hist = new LatencyHistogram();
+        long count;
+        long first;
+        long last;
+
+        Lane(Channel ch, int size, DriverLoop.Deadlines d) {
+            this.ch = ch;
+            this.d = d;
+            this.out = ByteBuffer.allocate(size);
+        }
+
+        void run() throws IOException {
+            for (;;) {
+                long t0 = System.nanoTime();
+                if (t0 >= d.end()) {
+                    return;
+                }
+                out.clear();
+                ch.send(out); // the SDK copies the message: the buffer can be reused
+                ByteBuffer in = ch.receive();
+                long t1 = System.nanoTime();
+                if (in.remaining() != out.capacity()) {
+                    throw new IOException("echo answered " + in.remaining() + " bytes to " + out.capacity());
+                }
+                if (t0 >= d.warmEnd()) {
+                    if (count == 0) {
+                        first = t0;
+                    }
+                    hist.record(t1 - t0);
+                    count++;
+                    last = t1;
+                }
+            }
+        }
+
+        RoundResult result() {
+            return new RoundResult(count, count == 0 ? 0 : last - first, count * 2 * out.capacity(), hist);
+        }
+    }
+
+    // ------------------------------------------------------------------ one way: bulk and messages
+
+    private RoundResult oneWay(DriverCommand c) throws IOException {
+        if (sink == null) {
+            sink = me.connect("sink");
+        }
+        if (c.size() == 0) {
+            throw new IllegalArgumentException("one-way messages need a size above 0 (an empty message ends a run)");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(c.size());
+        long warmEnd = System.nanoTime() + c.warmupMillis() * 1_000_000;
+        if (c.warmupMillis() > 0) {
+            stream(buf, warmEnd);
+        }
+        long t0 = System.nanoTime();
+        long[] confirmed = stream(buf, t0 + c.durationMillis() * 1_000_000);
+        long elapsed = System.nanoTime() - t0;
+        RoundResult r = new RoundResult(confirmed[0], elapsed, confirmed[1], new LatencyHistogram());
+        if (c.workload() == Workload.BULK) {
+            Map<String, Double> s = BusStats.query(stats, false);
+            r = r.with(Map.of(
+                    "relay_direction_buffered_max", BusStats.get(s, "relay_direction_buffered_max"),
+                    "relay_buffer", BusStats.get(s, "relay_buffer")));
+        }
+        return r;
+    }
+
+    /** Sends until {@code end}, then the empty marker; returns the sink's count {messages, bytes}, checked. */
+    private long[] stream(ByteBuffer buf, long end) throws IOException {
+        long messages = 0;
+        long bytes = 0;
+        do {
+            for (int i = 0; i < 64; i++) { // look at the clock every 64 messages
+                buf.clear();
+                sink.send(buf);
+            }
+            messages += 64;
+            bytes += 64L * buf.capacity();
+        } while (System.nanoTime() < end);
+        sink.send(ByteBuffer.allocate(0));
+        ByteBuffer answer = sink.receive();
+        long m = answer.getLong(0);
+        long b = answer.getLong(8);
+        if (m != messages || b != bytes) {
+            throw new IOException("sink counted " + m + " messages, " + b + " bytes; sent " + messages + ", " + bytes);
+        }
+        return new long[] {m, b};
+    }
+}
