@@ -45,12 +45,14 @@ public final class Session implements AutoCloseable {
      *
      * @throws ProtocolViolationException if the peer is not minbus, speaks no common version or
      *     declares bad limits (the transport is then closed)
-     * @throws BrokenException if the transport ends or fails during the preamble
+     * @throws BrokenException if the transport ends or fails during the preamble, or the peer's preamble
+     *     does not arrive within {@link SessionConfig#preambleTimeout()}
      */
     public static Session start(Transport transport, SessionConfig config) {
         SessionCore core = new SessionCore(transport, config);
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         Preamble peer;
+        PreambleWatchdog watchdog = PreambleWatchdog.start(transport, config.preambleTimeout());
         try {
             transport.write(Preamble.ours(config.limits()).encode());
             PreambleReader reader = new PreambleReader();
@@ -67,13 +69,21 @@ public final class Session implements AutoCloseable {
                     break;
                 }
             }
-        } catch (ProtocolViolationException e) {
-            transport.close();
-            throw e;
         } catch (RuntimeException e) {
+            boolean timedOut = !watchdog.cancel();
             transport.close();
+            if (timedOut) {
+                throw preambleTimeout(transport, config, e);
+            }
+            if (e instanceof ProtocolViolationException) {
+                throw e;
+            }
             throw new BrokenException("connection lost during the preamble with " + transport.description()
                     + ": " + e.getMessage(), e);
+        }
+        if (!watchdog.cancel()) {
+            transport.close();
+            throw preambleTimeout(transport, config, null);
         }
         SessionEvents events = new SessionEvents(core);
         core.engine = new MuxEngine(config.limits(), peer.limits(), config.chunkSize(), events, config.name());
@@ -92,6 +102,12 @@ public final class Session implements AutoCloseable {
         Session session = new Session(core);
         core.kick();
         return session;
+    }
+
+    private static BrokenException preambleTimeout(Transport transport, SessionConfig config, Throwable cause) {
+        return new BrokenException("no preamble from " + transport.description() + " within "
+                + config.preambleTimeout().toMillis() + " ms: the peer accepted the connection but does not"
+                + " speak minbus (or is stuck); check the address", cause);
     }
 
     // ------------------------------------------------------------------ top level

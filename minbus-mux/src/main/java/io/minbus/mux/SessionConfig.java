@@ -25,6 +25,7 @@ public final class SessionConfig {
     private final int chunkSize;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
+    private final Duration preambleTimeout;
     private final String name;
     private final WriteStrategy writeStrategy;
 
@@ -34,11 +35,15 @@ public final class SessionConfig {
         this.chunkSize = b.chunkSize;
         this.heartbeatInterval = b.heartbeatInterval;
         this.heartbeatTimeout = b.heartbeatTimeout;
+        this.preambleTimeout = b.preambleTimeout;
         this.name = b.name;
         this.writeStrategy = b.writeStrategy;
     }
 
-    /** The defaults: {@link Limits#defaults()}, 64 KiB window and chunks, heartbeat every 10 s, 30 s timeout. */
+    /**
+     * The defaults: {@link Limits#defaults()}, 64 KiB window and chunks, heartbeat every 10 s, 30 s
+     * timeout, 10 s for the peer's preamble.
+     */
     public static SessionConfig defaults() {
         return builder().build();
     }
@@ -50,7 +55,8 @@ public final class SessionConfig {
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         return new Builder().limits(limits).window(window).chunkSize(chunkSize)
-                .heartbeatInterval(heartbeatInterval).heartbeatTimeout(heartbeatTimeout).name(name)
+                .heartbeatInterval(heartbeatInterval).heartbeatTimeout(heartbeatTimeout)
+                .preambleTimeout(preambleTimeout).name(name)
                 .writeStrategy(writeStrategy);
     }
 
@@ -79,6 +85,14 @@ public final class SessionConfig {
         return heartbeatTimeout;
     }
 
+    /**
+     * How long {@link Session#start} waits for the peer's preamble before it closes the transport and
+     * fails with {@link BrokenException} (a peer that accepts the connection and then says nothing).
+     */
+    public Duration preambleTimeout() {
+        return preambleTimeout;
+    }
+
     /** A name for logs and thread names. */
     public String name() {
         return name;
@@ -95,6 +109,7 @@ public final class SessionConfig {
         private int chunkSize = 64 * 1024;
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
+        private Duration preambleTimeout = Duration.ofSeconds(10);
         private String name = "session";
         private WriteStrategy writeStrategy = DEFAULT_STRATEGY;
 
@@ -136,6 +151,15 @@ public final class SessionConfig {
                 throw new IllegalArgumentException("the heartbeat timeout must be positive, not " + value);
             }
             this.heartbeatTimeout = value;
+            return this;
+        }
+
+        /** Positive; see {@link SessionConfig#preambleTimeout()}. */
+        public Builder preambleTimeout(Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("the preamble timeout must be positive, not " + value);
+            }
+            this.preambleTimeout = value;
             return this;
         }
 

@@ -51,6 +51,37 @@ class SessionPreambleTest {
     }
 
     @Test
+    void aSilentPeerInMemoryFailsAfterThePreambleTimeout() {
+        Transport[] t = Transports.inMemoryPair(4096);
+        try {
+            assertSilentPeerTimesOut(t[0]);
+        } finally {
+            t[1].close();
+        }
+    }
+
+    @Test
+    void aSilentPeerOnATcpSocketFailsAfterThePreambleTimeout() throws Exception {
+        try (var listener = SocketPairs.listen(new io.minbus.transport.BusAddress.Tcp("127.0.0.1", 0))) {
+            Transport[] t = SocketPairs.connect(listener);
+            try {
+                assertSilentPeerTimesOut(t[0]);
+            } finally {
+                t[1].close();
+            }
+        }
+    }
+
+    /** The peer accepted the connection and says nothing: start() gives up after preambleTimeout. */
+    private static void assertSilentPeerTimesOut(Transport ours) {
+        SessionConfig config = SessionConfig.builder().preambleTimeout(java.time.Duration.ofMillis(200)).build();
+        assertThatThrownBy(() -> Session.start(ours, config)).isInstanceOf(BrokenException.class)
+                .hasMessageContaining("no preamble from")
+                .hasMessageContaining("within 200 ms");
+        assertThat(ours.isOpen()).as("the transport is closed").isFalse();
+    }
+
+    @Test
     void aViolationAfterThePreambleBreaksTheSessionWithTheRule() throws Exception {
         Transport[] t = Transports.inMemoryPair(4096);
         t[1].write(io.minbus.wire.Preamble.ours(io.minbus.wire.Limits.defaults()).encode());
