@@ -103,6 +103,17 @@ public interface MinBus extends AutoCloseable {
     Plugin register(String name, int version, io.minbus.protocol.Visibility visibility);
 
     /**
+     * Registers {@code name} at {@code version} with the {@code explicit} visibility (docs/minbus.md
+     * §18.4, §18.7): the bus asks {@code policy}, once per requester identity, whether that requester
+     * may see the plugin. Connections of this connection's own identity see it without a question.
+     * (Registering with {@link io.minbus.protocol.Visibility#EXPLICIT} and no policy denies every
+     * requester of another identity.)
+     *
+     * @see #register(String, int)
+     */
+    Plugin register(String name, int version, VisibilityPolicy policy);
+
+    /**
      * The named plugins registered on the bus, except this connection's own, in registration order
      * (the connection query, docs/minbus.md §6).
      *
@@ -137,6 +148,16 @@ public interface MinBus extends AutoCloseable {
      * @throws IllegalStateException if a watch is already open on this connection
      */
     Watch watch(Consumer<WatchEvent> onEvent, Consumer<MinBusException> onFailure);
+
+    /**
+     * Like {@link #watch()}, with the key each plugin proved with the secret handshake in the snapshot
+     * and in every event (the keyed connection stream, docs/minbus.md §18.8). A bus older than that
+     * stream ends it at once, which surfaces as a {@link MinBusException} from {@link Watch#next()}.
+     *
+     * @throws IllegalStateException if a watch is already open on this connection
+     * @throws BusGoneException if the connection is lost
+     */
+    Watch watchWithKeys();
 
     /**
      * Connects to the plugin registered as {@code name}, whatever its version; waits until it

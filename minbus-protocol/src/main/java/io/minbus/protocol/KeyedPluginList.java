@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The response to a keyed connection query (docs/minbus.md §18.6): per plugin its tuple, a flag and,
- * when the flag is {@code 01}, the 32-byte ed25519 key the plugin proved.
+ * The response to a keyed connection query (docs/minbus.md §18.6), and the snapshot of a keyed
+ * connection stream (§18.8): per plugin its tuple, a flag and, when the flag is {@code 01}, the
+ * 32-byte ed25519 key the plugin proved.
  *
  * <pre>
  *  per entry:  tuple (3+n)  |  flag u8 (00 = no key, 01 = key follows)  |  key (32, if flag 01)
@@ -20,8 +21,10 @@ import java.util.Optional;
 public record KeyedPluginList(List<Entry> entries) {
     private static final String WHAT = "keyed plugin list";
     private static final String SECTION = "18.6";
-    /** The opening payload of a keyed connection query. */
+    /** The opening payload of a keyed connection query (§18.6). */
     public static final byte QUERY = 0x01;
+    /** The opening payload of a keyed connection stream (§18.8). */
+    public static final byte STREAM = 0x01;
 
     public KeyedPluginList {
         entries = List.copyOf(entries);
@@ -76,14 +79,19 @@ public record KeyedPluginList(List<Entry> entries) {
         List<Entry> entries = new ArrayList<>();
         while (in.hasRemaining()) {
             PayloadReader.Tuple t = in.tuple(false);
-            int flag = in.u8("key flag");
-            Optional<String> key = switch (flag) {
-                case 0 -> Optional.empty();
-                case 1 -> Optional.of(Base64.getEncoder().encodeToString(in.bytes(IncomingConnection.KEY_BYTES, "key")));
-                default -> throw in.fail(String.format("key flag %02x is neither 00 nor 01", flag));
-            };
+            Optional<String> key = readKey(in);
             entries.add(new Entry(new PluginInfo(t.name(), t.version()), key));
         }
         return new KeyedPluginList(entries);
+    }
+
+    /** {@code flag u8 | key (32 bytes, if flag 01)}, as in every keyed payload of §18. */
+    static Optional<String> readKey(PayloadReader in) {
+        int flag = in.u8("key flag");
+        return switch (flag) {
+            case 0 -> Optional.empty();
+            case 1 -> Optional.of(Base64.getEncoder().encodeToString(in.bytes(IncomingConnection.KEY_BYTES, "key")));
+            default -> throw in.fail(String.format("key flag %02x is neither 00 nor 01", flag));
+        };
     }
 }

@@ -17,8 +17,9 @@ public enum Visibility {
     /** {@code 04}: nobody (the plugin can still connect to others). */
     NEVER(0x04),
     /**
-     * {@code 05}: asked per requester. Until the question is specified the server answers deny for
-     * every requester of another identity, so it behaves as {@link #SAME} (fail closed).
+     * {@code 05}: asked per requester. Connections of the plugin's own identity see it; for every
+     * other requester the server asks the plugin once ({@link VisibilityQuestion}, docs/minbus.md
+     * §18.7) and keeps the answer; no answer in time, or a malformed one, is a denial.
      */
     EXPLICIT(0x05);
 

@@ -37,6 +37,10 @@ final class Meaning {
             case "incoming" -> IncomingConnection::decode;
             case "error" -> ErrorPayload::decode;
             case "relay-end" -> RelayEnd::decode;
+            case "keyed-plugins" -> KeyedPluginList::decode;
+            case "keyed-event" -> KeyedEvent::decode;
+            case "question" -> VisibilityQuestion::decode;
+            case "answer" -> VisibilityAnswer::decode;
             case "empty" -> b -> {
                 if (b.hasRemaining()) {
                     throw new AssertionError("disconnect and accept are zero-length messages");
@@ -57,6 +61,10 @@ final class Meaning {
             case IncomingConnection i -> i.encode();
             case ErrorPayload e -> e.encode();
             case RelayEnd r -> r.encode();
+            case KeyedPluginList l -> l.encode();
+            case KeyedEvent e -> e.encode();
+            case VisibilityQuestion q -> q.encode();
+            case VisibilityAnswer a -> a.encode();
             case String s -> ByteBuffer.allocate(0);
             default -> throw new IllegalArgumentException("cannot encode " + value);
         };
@@ -76,6 +84,12 @@ final class Meaning {
             case "incoming" -> new Parsed("incoming", incoming(registration()));
             case "error" -> new Parsed("error", error());
             case "relay-end" -> new Parsed("relay-end", relayEnd());
+            case "keyed-plugins" -> new Parsed("keyed-plugins", keyedPlugins());
+            case "keyed-joined" -> new Parsed("keyed-event", new KeyedEvent(Event.Kind.JOINED, plugin(), key()));
+            case "keyed-left" -> new Parsed("keyed-event", new KeyedEvent(Event.Kind.LEFT, plugin(), key()));
+            case "question" -> new Parsed("question", word().equals("trusted") ? VisibilityQuestion.trusted()
+                    : VisibilityQuestion.peer(word()));
+            case "answer" -> new Parsed("answer", VisibilityAnswer.valueOf(word().toUpperCase(java.util.Locale.ROOT)));
             default -> throw new IllegalArgumentException("unknown meaning " + word);
         };
         if (next != tokens.size()) {
@@ -124,6 +138,26 @@ final class Meaning {
             list.add(plugin());
         }
         return new PluginList(list);
+    }
+
+    /** An optional {@code key BASE64}. */
+    private java.util.Optional<String> key() {
+        if (next < tokens.size() && peek().equals("key")) {
+            next++;
+            return java.util.Optional.of(word());
+        }
+        return java.util.Optional.empty();
+    }
+
+    private KeyedPluginList keyedPlugins() {
+        List<KeyedPluginList.Entry> list = new ArrayList<>();
+        while (next < tokens.size()) {
+            if (!list.isEmpty()) {
+                expect(",");
+            }
+            list.add(new KeyedPluginList.Entry(plugin(), key()));
+        }
+        return new KeyedPluginList(list);
     }
 
     private ConnectRequest connect() {

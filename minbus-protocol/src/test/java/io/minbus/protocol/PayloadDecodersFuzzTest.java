@@ -25,7 +25,11 @@ class PayloadDecodersFuzzTest {
             new Codec("ConnectRequest", ConnectRequest::decode, v -> ((ConnectRequest) v).encode()),
             new Codec("IncomingConnection", IncomingConnection::decode, v -> ((IncomingConnection) v).encode()),
             new Codec("ErrorPayload", ErrorPayload::decode, v -> ((ErrorPayload) v).encode()),
-            new Codec("RelayEnd", RelayEnd::decode, null));
+            new Codec("RelayEnd", RelayEnd::decode, null),
+            new Codec("KeyedPluginList", KeyedPluginList::decode, v -> ((KeyedPluginList) v).encode()),
+            new Codec("KeyedEvent", KeyedEvent::decode, v -> ((KeyedEvent) v).encode()),
+            new Codec("VisibilityQuestion", VisibilityQuestion::decode, v -> ((VisibilityQuestion) v).encode()),
+            new Codec("VisibilityAnswer", VisibilityAnswer::decode, v -> ((VisibilityAnswer) v).encode()));
 
     @FuzzTest(maxDuration = "10s")
     void decodersOnlyFailWithMalformedPayload(byte[] input) {

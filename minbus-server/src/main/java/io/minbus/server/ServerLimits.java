@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param topLevelCredit     top-level credit the server keeps granted to each plugin
  * @param heartbeatInterval  idle time after which the server pings a connection
  * @param heartbeatTimeout   time after that ping without anything received before the connection is dropped
+ * @param visibilityTimeout  how long an explicit plugin has to answer a visibility question before it
+ *                           counts as a denial (docs/minbus.md §18.7)
+ * @param maxVisibilityQuestions unanswered visibility questions per explicit plugin (§18.7)
  * @param session            the session limits the server declares in its preamble (docs/protocol.md §10)
  */
 public record ServerLimits(
@@ -36,6 +39,8 @@ public record ServerLimits(
         int topLevelCredit,
         Duration heartbeatInterval,
         Duration heartbeatTimeout,
+        Duration visibilityTimeout,
+        int maxVisibilityQuestions,
         Limits session) {
 
     /** The largest registration message: 1 + 255 + 2 bytes; top-level credit must cover it. */
@@ -52,6 +57,8 @@ public record ServerLimits(
         positive("maxPendingQueries", maxPendingQueries);
         positive("heartbeatInterval", heartbeatInterval);
         positive("heartbeatTimeout", heartbeatTimeout);
+        positive("visibilityTimeout", visibilityTimeout);
+        positive("maxVisibilityQuestions", maxVisibilityQuestions);
         Objects.requireNonNull(session, "session");
         if (relayMemory < 2L * relayBuffer) {
             throw new IllegalArgumentException("relayMemory " + relayMemory + " cannot hold even one relay of 2 x"
@@ -109,6 +116,8 @@ public record ServerLimits(
         private int topLevelCredit = 4096;
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
+        private Duration visibilityTimeout = Duration.ofSeconds(10);
+        private int maxVisibilityQuestions = 64;
         private Limits session = Limits.defaults().withMaxEntities(4096);
 
         private Builder() {
@@ -126,6 +135,8 @@ public record ServerLimits(
             topLevelCredit = l.topLevelCredit;
             heartbeatInterval = l.heartbeatInterval;
             heartbeatTimeout = l.heartbeatTimeout;
+            visibilityTimeout = l.visibilityTimeout;
+            maxVisibilityQuestions = l.maxVisibilityQuestions;
             session = l.session;
         }
 
@@ -184,6 +195,16 @@ public record ServerLimits(
             return this;
         }
 
+        public Builder visibilityTimeout(Duration value) {
+            visibilityTimeout = value;
+            return this;
+        }
+
+        public Builder maxVisibilityQuestions(int value) {
+            maxVisibilityQuestions = value;
+            return this;
+        }
+
         public Builder session(Limits value) {
             session = value;
             return this;
@@ -193,7 +214,7 @@ public record ServerLimits(
         public ServerLimits build() {
             return new ServerLimits(maxConnections, registrationTimeout, maxNamesPerProcess, maxRelaysPerPlugin,
                     relayBuffer, relayMemory, watchBacklog, maxPendingQueries, topLevelCredit, heartbeatInterval,
-                    heartbeatTimeout, session);
+                    heartbeatTimeout, visibilityTimeout, maxVisibilityQuestions, session);
         }
     }
 }

@@ -83,7 +83,9 @@ class UnexpectedMessagesTest {
     @Test
     void streamsWithAPayloadAreClosedWithAnEmptyPayload() {
         try (TestBus bus = TestBus.start(1); TestPlugin p = bus.plugin().registered("p", 1)) {
-            assertClosedWithEmptyPayload(p.session.openStream(bytes(1)));
+            // 01 alone is the keyed connection stream (docs/minbus.md §18.8); anything else is unexpected
+            assertClosedWithEmptyPayload(p.session.openStream(bytes(2)));
+            assertClosedWithEmptyPayload(p.session.openStream(bytes(1, 1)));
             assertThat(p.query()).isEqualTo(PluginList.of());
         }
     }

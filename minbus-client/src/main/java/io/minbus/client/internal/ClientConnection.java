@@ -119,7 +119,18 @@ public final class ClientConnection implements MinBus {
         return register(Registration.named(name, version).withVisibility(visibility));
     }
 
+    @Override
+    public Plugin register(String name, int version, io.minbus.client.VisibilityPolicy policy) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        return register(Registration.named(name, version).withVisibility(io.minbus.protocol.Visibility.EXPLICIT),
+                java.util.Optional.of(policy));
+    }
+
     private Plugin register(Registration registration) {
+        return register(registration, java.util.Optional.empty());
+    }
+
+    private Plugin register(Registration registration, java.util.Optional<io.minbus.client.VisibilityPolicy> policy) {
         String name = registration.name();
         lock.lock();
         try {
@@ -131,7 +142,7 @@ public final class ClientConnection implements MinBus {
                         + "; register must come first, and one connection holds one registration:"
                         + " open another MinBus for another name");
             }
-            NamedPlugin p = new NamedPlugin(this, registration.plugin().orElseThrow());
+            NamedPlugin p = new NamedPlugin(this, registration.plugin().orElseThrow(), policy);
             plugin = p;
             try {
                 registerAs(registration);
@@ -225,14 +236,24 @@ public final class ClientConnection implements MinBus {
 
     @Override
     public Watch watch() {
+        return watch(false);
+    }
+
+    @Override
+    public Watch watchWithKeys() {
+        return watch(true);
+    }
+
+    private Watch watch(boolean keyed) {
         ensureRegistered();
         if (!watching.compareAndSet(false, true)) {
             throw new IllegalStateException("a watch is already open on this connection (one at a time,"
                     + " docs/minbus.md §7); close it first, or watch from another MinBus connection");
         }
         try {
-            Stream stream = session.openStream(EMPTY.duplicate());
-            return new ConnectionStream(this, stream);
+            Stream stream = session.openStream(keyed
+                    ? ByteBuffer.wrap(new byte[] {io.minbus.protocol.KeyedPluginList.STREAM}) : EMPTY.duplicate());
+            return new ConnectionStream(this, stream, keyed);
         } catch (MuxException e) {
             watching.set(false);
             throw failure(e, "opening a watch");

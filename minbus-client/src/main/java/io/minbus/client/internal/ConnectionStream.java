@@ -24,15 +24,18 @@ import java.util.function.Consumer;
 final class ConnectionStream implements Watch {
     private final ClientConnection bus;
     private final Stream stream;
+    /** A keyed connection stream (docs/minbus.md §18.8). */
+    private final boolean keyed;
     /** Held while taking and decoding a message, so that the snapshot is decoded as one. */
     private final ReentrantLock reading = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private boolean snapshotSeen;
 
-    ConnectionStream(ClientConnection bus, Stream stream) {
+    ConnectionStream(ClientConnection bus, Stream stream, boolean keyed) {
         this.bus = bus;
         this.stream = stream;
+        this.keyed = keyed;
     }
 
     @Override
@@ -81,20 +84,23 @@ final class ConnectionStream implements Watch {
         if (!snapshotSeen) {
             snapshotSeen = true;
             try {
-                return new WatchEvent.Snapshot(PluginList.decode(message).plugins());
-            } catch (MalformedPayloadException e) {
+                return keyed ? KeyedWatch.snapshot(message) : new WatchEvent.Snapshot(PluginList.decode(message).plugins());
+            } catch (MalformedPayloadException | IllegalArgumentException e) {
                 close();
                 throw new MinBusException("the bus at " + bus.description() + " sent a malformed snapshot: "
                         + e.getMessage(), e);
             }
         }
         try {
+            if (keyed) {
+                return KeyedWatch.event(message);
+            }
             Event event = Event.decode(message);
             return switch (event.kind()) {
                 case JOINED -> new WatchEvent.Joined(event.plugin());
                 case LEFT -> new WatchEvent.Left(event.plugin());
             };
-        } catch (MalformedPayloadException e) {
+        } catch (MalformedPayloadException | IllegalArgumentException e) {
             ClientConnection.LOG.log(Level.WARNING, "minbus client: skipped an event: " + e.getMessage());
             return null;
         }

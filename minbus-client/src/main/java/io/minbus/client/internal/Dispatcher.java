@@ -9,6 +9,7 @@ import io.minbus.mux.Sink;
 import io.minbus.mux.Stream;
 import io.minbus.protocol.IncomingConnection;
 import io.minbus.protocol.MalformedPayloadException;
+import io.minbus.protocol.VisibilityQuestion;
 import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
 
@@ -36,7 +37,7 @@ final class Dispatcher implements Runnable {
                 Incoming in = session.accept();
                 switch (in) {
                     case Duplex d -> incoming(d);
-                    case IncomingRequest r -> r.close(ClientConnection.EMPTY.duplicate());
+                    case IncomingRequest r -> question(r);
                     case Stream s -> s.cancel(ClientConnection.EMPTY.duplicate());
                     case Sink s -> s.close(ClientConnection.EMPTY.duplicate());
                 }
@@ -55,6 +56,27 @@ final class Dispatcher implements Runnable {
         if (p != null) {
             p.connectionLost(why);
         }
+    }
+
+    /**
+     * A visibility question (docs/minbus.md §18.7) is answered by the plugin's policy on a virtual
+     * thread of its own, so that a slow policy never holds up the connection; any other request is
+     * unexpected and refused (§12).
+     */
+    private void question(IncomingRequest request) {
+        VisibilityQuestion question;
+        try {
+            question = VisibilityQuestion.decode(request.opening());
+        } catch (MalformedPayloadException e) {
+            request.close(ClientConnection.EMPTY.duplicate());
+            return;
+        }
+        NamedPlugin p = plugin.get();
+        if (p == null) {
+            request.close(ClientConnection.EMPTY.duplicate());
+            return;
+        }
+        Thread.ofVirtual().name("minbus-visibility-" + p.name()).start(() -> p.answer(question, request));
     }
 
     private void incoming(Duplex duplex) {

@@ -5,7 +5,14 @@ import io.minbus.client.IncomingConnection;
 import io.minbus.client.MinBus;
 import io.minbus.client.MinBusException;
 import io.minbus.client.Plugin;
+import io.minbus.client.Requester;
+import io.minbus.client.VisibilityPolicy;
+import io.minbus.identity.Identity;
+import io.minbus.mux.IncomingRequest;
+import io.minbus.mux.MuxException;
 import io.minbus.protocol.PluginInfo;
+import io.minbus.protocol.VisibilityAnswer;
+import io.minbus.protocol.VisibilityQuestion;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,10 +35,36 @@ final class NamedPlugin implements Plugin {
     private Throwable lost;
     private Predicate<IncomingConnection> filter;
     private Consumer<Channel> handler;
+    /** Answers the bus's visibility questions (explicit visibility, docs/minbus.md §18.7); empty: deny. */
+    private final Optional<VisibilityPolicy> policy;
 
-    NamedPlugin(ClientConnection bus, PluginInfo info) {
+    NamedPlugin(ClientConnection bus, PluginInfo info, Optional<VisibilityPolicy> policy) {
         this.bus = bus;
         this.info = info;
+        this.policy = policy;
+    }
+
+    /**
+     * Answers one visibility question (on a virtual thread of its own, from the dispatcher): the
+     * policy's decision, deny without a policy or when it throws.
+     */
+    void answer(VisibilityQuestion question, IncomingRequest request) {
+        boolean allow = false;
+        if (policy.isPresent()) {
+            try {
+                Requester requester = new Requester(question.requesterKey().map(Identity::fromBase64));
+                allow = policy.get().allows(requester);
+            } catch (RuntimeException e) {
+                ClientConnection.LOG.log(Level.WARNING, "minbus client: the visibility policy of \"" + info.name()
+                        + "\" failed; the requester is denied", e);
+            }
+        }
+        try {
+            request.respond(VisibilityAnswer.of(allow).encode());
+        } catch (MuxException | IllegalStateException e) {
+            ClientConnection.LOG.log(Level.DEBUG, () -> "minbus client: a visibility answer of \"" + info.name()
+                    + "\" came too late: " + e.getMessage());
+        }
     }
 
     @Override

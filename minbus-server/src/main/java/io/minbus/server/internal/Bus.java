@@ -35,6 +35,7 @@ public final class Bus {
         this.registry = new Registry(limits.maxNamesPerProcess());
         this.processResolver = processResolver;
         this.registry.visibility((viewer, subject) -> Visibilities.canSee(viewer, subject, identity));
+        this.registry.questions(Visibilities::question);
     }
 
     public Registry registry() {

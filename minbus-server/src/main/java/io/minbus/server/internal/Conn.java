@@ -60,6 +60,8 @@ final class Conn implements MuxListener {
     volatile Limits peer;
     final Set<RelaySide> sides = new LinkedHashSet<>();
     final Plugin plugin;
+    /** Visibility questions to this plugin if it is explicit (§18.7). */
+    final Questions questions = new Questions(this);
     /** Trusted plugin, peer or refused (§18), from what the byte stream proved. */
     final Standing standing;
 
@@ -416,6 +418,9 @@ final class Conn implements MuxListener {
             default -> {
             }
         }
+        if (state == State.CONNECTED && !engine.isEnded()) {
+            questions.tick(now);
+        }
         heartbeat(now);
     }
 
@@ -478,6 +483,7 @@ final class Conn implements MuxListener {
         }
         cleanedUp = true;
         why = reason;
+        questions.dropAll();
         plugin.leave();
         for (RelaySide side : new ArrayList<>(sides)) {
             side.connGone(relayReason);
@@ -536,6 +542,8 @@ final class Conn implements MuxListener {
             plugin.topLevelData(fragment, total, first, last);
         } else if (e.attachment().orElse(null) instanceof RelaySide side) {
             side.onData(fragment, total, first);
+        } else if (e.attachment().orElse(null) instanceof Questions.Question q) {
+            questions.onData(q, fragment, total, first, last);
         }
     }
 
@@ -554,8 +562,16 @@ final class Conn implements MuxListener {
 
     @Override
     public void closed(Half half, ByteBuffer reason) {
-        if (active() && half.entity().attachment().orElse(null) instanceof RelaySide side) {
+        if (!active()) {
+            return;
+        }
+        Object a = half.entity().attachment().orElse(null);
+        if (a instanceof RelaySide side) {
             side.onClosed(reason);
+        } else if (a instanceof Questions.Question q) {
+            questions.onRefused(q);
+        } else if (a instanceof Connector.PendingConnect pending) {
+            pending.abandoned(this);
         }
     }
 
@@ -569,6 +585,8 @@ final class Conn implements MuxListener {
             side.onCancelled(reason);
         } else if (a instanceof WatchStream watch) {
             watch.cancelled();
+        } else if (a instanceof Connector.PendingConnect pending) {
+            pending.abandoned(this);
         }
     }
 

@@ -24,6 +24,14 @@ final class Connector {
     }
 
     static void connect(Conn a, Entity duplex, ByteBuffer opening) {
+        connect(a, duplex, opening, false);
+    }
+
+    /**
+     * @param resumed true when an explicit target's answer is in (§18.7): a target still hidden is then
+     *                absent, with no second wait
+     */
+    private static void connect(Conn a, Entity duplex, ByteBuffer opening, boolean resumed) {
         Bus bus = a.bus;
         if (!a.connected() || !ConnectRequest.isConnect(opening)) {
             refuse(a, duplex, ErrorPayload.of(Reason.UNEXPECTED));
@@ -38,6 +46,15 @@ final class Connector {
             return;
         }
         Optional<Member> found = bus.registry.lookup(request.name());
+        if (!resumed && found.isPresent() && bus.registry.questionFor(a.plugin.member(), found.get()).isPresent()) {
+            PendingConnect pending = new PendingConnect(duplex, opening);
+            duplex.attach(pending); // §18.7: wait for the explicit target's answer
+            if (Explicit.await(a, found.get(), () -> resume(a, pending))) {
+                return;
+            }
+            connect(a, duplex, opening, true);
+            return;
+        }
         if (found.isEmpty() || !(found.get().owner().orElse(null) instanceof Conn b)
                 || !bus.registry.canSee(a.plugin.member(), found.get())) { // §18.4: hidden = absent
             refuse(a, duplex, ErrorPayload.of(Reason.NO_SUCH_PLUGIN));
@@ -86,6 +103,45 @@ final class Connector {
         Bus.LOG.log(Level.DEBUG, "{0}: connects to {1} ({2})", a, target, relay);
     }
 
+    /** The explicit target answered (or left): the connect goes on unless the initiator gave up meanwhile. */
+    private static void resume(Conn a, PendingConnect pending) {
+        if (pending.ended || !a.connected()) {
+            return;
+        }
+        pending.duplex.attach(null);
+        connect(a, pending.duplex, pending.opening, true);
+    }
+
+    /**
+     * A connect waiting for an explicit target's answer (§18.7), attached to the initiator's duplex. If
+     * the initiator ends its duplex meanwhile, the server ends the halves it has not ended, with empty
+     * payloads, and forgets the connect.
+     */
+    static final class PendingConnect {
+        final Entity duplex;
+        final ByteBuffer opening;
+        boolean ended;
+
+        PendingConnect(Entity duplex, ByteBuffer opening) {
+            this.duplex = duplex;
+            this.opening = opening;
+        }
+
+        void abandoned(Conn a) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            duplex.writeHalf().filter(h -> !h.isEndedByUs()).ifPresent(h -> a.engine.close(h, ByteBuffer.allocate(0)));
+            duplex.readHalf().ifPresent(h -> a.engine.cancel(h, ByteBuffer.allocate(0)));
+        }
+
+        @Override
+        public String toString() {
+            return "connect waiting for a visibility answer";
+        }
+    }
+
     /** §8.2: closes the half the server writes and cancels the half it reads, both with {@code error}. */
     private static void refuse(Conn a, Entity duplex, ErrorPayload error) {
         a.bus.counters.refused(error.reason());
@@ -105,7 +161,7 @@ final class Connector {
         }
     }
 
-    private static boolean acquire(AtomicLong counter, long limit) {
+    static boolean acquire(AtomicLong counter, long limit) {
         while (true) {
             long n = counter.get();
             if (n >= limit) {

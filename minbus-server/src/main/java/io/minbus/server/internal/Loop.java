@@ -51,7 +51,7 @@ public final class Loop implements Runnable {
 
     /** A tenth of the shortest timer, within 5 ms .. 500 ms. */
     private static long tickFor(Bus bus) {
-        long shortest = Math.min(bus.limits.heartbeatInterval().toNanos(),
+        long shortest = Math.min(Math.min(bus.limits.heartbeatInterval().toNanos(), bus.limits.visibilityTimeout().toNanos()),
                 Math.min(bus.limits.heartbeatTimeout().toNanos(), bus.limits.registrationTimeout().toNanos()));
         return Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(500), shortest / 10));
     }

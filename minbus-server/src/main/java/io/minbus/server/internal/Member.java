@@ -2,6 +2,9 @@ package io.minbus.server.internal;
 
 import io.minbus.protocol.PluginInfo;
 import io.minbus.protocol.Registration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -18,6 +21,13 @@ public final class Member {
     private final Registry registry;
     /** Guarded by the registry's lock. */
     boolean gone;
+    /** Explicit visibility (docs/minbus.md §18.7): the outcome kept per requester identity; registry's lock. */
+    final Map<String, Boolean> answers = new HashMap<>();
+    /**
+     * Operations waiting for an answer, per requester identity; an identity is present while a question
+     * about it is out (or about to be asked). Guarded by the registry's lock.
+     */
+    final Map<String, List<Runnable>> waiters = new HashMap<>();
 
     Member(long id, Registration registration, Optional<String> process, Object owner, Registry registry) {
         this.id = id;

@@ -131,6 +131,9 @@ final class Plugin {
         member = ((Admission.Admitted) admission).member();
         conn.state = Conn.State.CONNECTED;
         sendResult(RegistrationResult.accepted());
+        if (r.effectiveVisibility() == io.minbus.protocol.Visibility.EXPLICIT) {
+            Explicit.askForWatchers(conn); // §18.7: streams learn of it once it allows them
+        }
         Bus.LOG.log(Level.DEBUG, "{0}: registered", conn);
     }
 
@@ -179,7 +182,32 @@ final class Plugin {
         }
         pendingQueries++;
         entity.attach(QUERY);
-        ByteBuffer list = keyed ? keyedList() : conn.bus.registry.plugins(member).encode();
+        java.util.List<Member> unanswered = conn.bus.registry.unanswered(member);
+        if (unanswered.isEmpty()) {
+            respond(entity, keyed);
+            return;
+        }
+        int[] waiting = {unanswered.size()}; // §18.7: respond once every explicit plugin has answered
+        Runnable answered = () -> {
+            if (--waiting[0] == 0) {
+                respond(entity, keyed);
+            }
+        };
+        for (Member m : unanswered) {
+            if (!Explicit.await(conn, m, answered)) {
+                answered.run();
+            }
+        }
+    }
+
+    /** Sends the query's response, unless the plugin cancelled it meanwhile. */
+    private void respond(Entity entity, boolean keyed) {
+        Half response = entity.writeHalf().orElseThrow();
+        if (!conn.connected() || entity.isRemoved() || response.isEndedByUs()) {
+            return;
+        }
+        ByteBuffer list = keyed ? keyedList(conn.bus.registry.visibleMembers(member))
+                : conn.bus.registry.plugins(member).encode();
         try {
             engine().send(response, list);
         } catch (MuxLimitException e) {
@@ -190,15 +218,19 @@ final class Plugin {
         }
     }
 
-    /** The visible plugins with the keys they proved (§18.6). */
-    private ByteBuffer keyedList() {
+    /** The plugins with the keys they proved (§18.6, §18.8). */
+    static ByteBuffer keyedList(java.util.List<Member> members) {
         java.util.List<KeyedPluginList.Entry> entries = new java.util.ArrayList<>();
-        for (Member m : conn.bus.registry.visibleMembers(member)) {
-            java.util.Optional<String> key = m.owner().orElse(null) instanceof Conn c
-                    ? c.io.provenKey().map(io.minbus.identity.Identity::base64) : java.util.Optional.empty();
-            entries.add(new KeyedPluginList.Entry(m.plugin().orElseThrow(), key));
+        for (Member m : members) {
+            entries.add(new KeyedPluginList.Entry(m.plugin().orElseThrow(), keyOf(m)));
         }
         return new KeyedPluginList(entries).encode();
+    }
+
+    /** The key a member's connection proved (base64), if any. */
+    static Optional<String> keyOf(Member m) {
+        return m.owner().orElse(null) instanceof Conn c ? c.io.provenKey().map(io.minbus.identity.Identity::base64)
+                : Optional.empty();
     }
 
     void queryDone() {
@@ -207,12 +239,13 @@ final class Plugin {
 
     private void watch(Entity entity, ByteBuffer opening) {
         Half half = entity.writeHalf().orElseThrow();
-        if (conn.state != Conn.State.CONNECTED || opening.hasRemaining() || watch != null) {
+        boolean keyed = opening.remaining() == 1 && opening.get(opening.position()) == KeyedPluginList.STREAM; // §18.8
+        if (conn.state != Conn.State.CONNECTED || (opening.hasRemaining() && !keyed) || watch != null) {
             conn.bus.counters.refused(Reason.UNEXPECTED);
             engine().close(half, empty());
             return;
         }
-        WatchStream stream = new WatchStream(conn, half);
+        WatchStream stream = new WatchStream(conn, half, keyed);
         entity.attach(stream);
         if (!conn.bus.registry.watch(member, stream)) {
             conn.bus.counters.refused(Reason.UNEXPECTED);
@@ -221,6 +254,7 @@ final class Plugin {
         }
         watch = stream;
         stream.drain();
+        Explicit.askAll(conn, conn.bus.registry.unanswered(member)); // §18.7: a late allow is a joined
     }
 
     /** The connection stream ended (cancelled by the plugin, or closed by the server). */

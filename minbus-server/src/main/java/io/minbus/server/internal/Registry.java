@@ -44,6 +44,21 @@ public final class Registry {
     private boolean notifying;
     /** Whether a viewer may see a subject (docs/minbus.md §18.4); everyone sees everyone by default. */
     private volatile java.util.function.BiPredicate<Member, Member> visibility = (viewer, subject) -> true;
+    /**
+     * The requester identity a subject must be asked about before a viewer may see it (§18.7), if an
+     * answer is missing; never by default.
+     */
+    private volatile java.util.function.BiFunction<Member, Member, Optional<String>> question = (v, s) -> Optional.empty();
+
+    /** What {@link #await} tells its caller. */
+    public enum Wait {
+        /** Nothing to wait for (answered, no question needed, or the subject is gone): go on now. */
+        NOW,
+        /** A question about this identity is out already; the action runs when it is settled. */
+        WAIT,
+        /** The caller must ask the subject (the first waiter); the action runs when it is settled. */
+        ASK
+    }
 
     /** @param maxNamesPerProcess named registrations allowed per peer process id (§14) */
     public Registry(int maxNamesPerProcess) {
@@ -93,7 +108,7 @@ public final class Registry {
             Member member = add(registration, process, owner);
             byName.put(registration.name(), member);
             process.ifPresent(p -> namesPerProcess.merge(p, 1, Integer::sum));
-            notifyWatchers(Event.joined(member.plugin().orElseThrow()), member);
+            notifyWatchers(Event.Kind.JOINED, member);
             return new Admission.Admitted(member);
         } finally {
             lock.unlock();
@@ -122,12 +137,147 @@ public final class Registry {
             if (plugin.isPresent()) {
                 byName.remove(plugin.get().name());
                 member.process().ifPresent(p -> namesPerProcess.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
-                notifyWatchers(Event.left(plugin.get()), member);
+                notifyWatchers(Event.Kind.LEFT, member);
             }
             LOG.log(Level.DEBUG, () -> "left: " + member);
-            return true;
         } finally {
             lock.unlock();
+        }
+        runReleased(released(member, null));
+        return true;
+    }
+
+    /**
+     * The named members other than {@code viewer} that it may not see only because they have not
+     * answered its identity yet (§18.7), in registration order.
+     */
+    public List<Member> unanswered(Member viewer) {
+        checkOwned(viewer);
+        lock.lock();
+        try {
+            List<Member> list = new ArrayList<>();
+            for (Member m : byName.values()) {
+                if (m != viewer && question.apply(viewer, m).isPresent()) {
+                    list.add(m);
+                }
+            }
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code resume} once {@code subject} has settled whether {@code viewer} may see it (§18.7):
+     * at once (returns {@link Wait#NOW}, {@code resume} is not kept), or later from whichever thread
+     * settles it ({@link #settle}, or {@link #leave} of the subject). {@code resume} must only enqueue.
+     *
+     * @return {@link Wait#ASK} when the caller must send the question (identity: {@link #questionFor})
+     */
+    public Wait await(Member viewer, Member subject, Runnable resume) {
+        checkOwned(viewer);
+        checkOwned(subject);
+        lock.lock();
+        try {
+            Optional<String> identity = subject.gone ? Optional.empty() : question.apply(viewer, subject);
+            if (identity.isEmpty()) {
+                return Wait.NOW;
+            }
+            List<Runnable> list = subject.waiters.get(identity.get());
+            boolean first = list == null;
+            if (first) {
+                list = new ArrayList<>();
+                subject.waiters.put(identity.get(), list);
+            }
+            list.add(resume);
+            return first ? Wait.ASK : Wait.WAIT;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The watchers (connection streams) whose identity {@code subject} must still be asked about (§18.7). */
+    public List<Member> watchersAsking(Member subject) {
+        checkOwned(subject);
+        lock.lock();
+        try {
+            List<Member> list = new ArrayList<>();
+            for (Member w : watchers.keySet()) {
+                if (question.apply(w, subject).isPresent()) {
+                    list.add(w);
+                }
+            }
+            return list;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The requester identity {@code subject} must be asked about for {@code viewer}, if an answer is missing. */
+    public Optional<String> questionFor(Member viewer, Member subject) {
+        lock.lock();
+        try {
+            return question.apply(viewer, subject);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records the outcome of a question to {@code subject} about {@code identity} (§18.7) and runs the
+     * operations waiting for it. With {@code allow} present the outcome is kept; an {@code allow} makes
+     * {@code subject} visible to the open connection streams of that identity, which get {@code joined}
+     * now. An empty {@code allow} (the question could not be asked) keeps nothing.
+     */
+    public void settle(Member subject, String identity, Optional<Boolean> allow) {
+        checkOwned(subject);
+        Objects.requireNonNull(identity, "identity");
+        lock.lock();
+        try {
+            checkNotNotifying("settle");
+            if (allow.isPresent() && !subject.gone && !subject.answers.containsKey(identity)) {
+                List<Member> hidden = new ArrayList<>();
+                for (Member w : watchers.keySet()) {
+                    if (w != subject && !visibility.test(w, subject)) {
+                        hidden.add(w);
+                    }
+                }
+                subject.answers.put(identity, allow.get());
+                if (subject.plugin().isPresent()) {
+                    hidden.removeIf(w -> !visibility.test(w, subject));
+                    notify(Event.Kind.JOINED, subject, hidden);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        runReleased(released(subject, identity));
+    }
+
+    /** Takes the waiters of one identity (or of all, for null) off {@code subject}, under the lock. */
+    private List<Runnable> released(Member subject, String identity) {
+        lock.lock();
+        try {
+            List<Runnable> out = new ArrayList<>();
+            if (identity == null) {
+                subject.waiters.values().forEach(out::addAll);
+                subject.waiters.clear();
+            } else {
+                Optional.ofNullable(subject.waiters.remove(identity)).ifPresent(out::addAll);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void runReleased(List<Runnable> actions) {
+        for (Runnable r : actions) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "an operation waiting for a visibility answer failed to resume", e);
+            }
         }
     }
 
@@ -165,13 +315,7 @@ public final class Registry {
         checkOwned(requester);
         lock.lock();
         try {
-            List<Member> list = new ArrayList<>(byName.size());
-            for (Member m : byName.values()) {
-                if (m != requester && visibility.test(requester, m)) {
-                    list.add(m);
-                }
-            }
-            return list;
+            return visibleExcept(requester);
         } finally {
             lock.unlock();
         }
@@ -187,10 +331,10 @@ public final class Registry {
                 return false;
             }
             watchers.put(member, watcher);
-            PluginList snapshot = listExcept(member);
+            List<Member> snapshot = visibleExcept(member);
             notifying = true;
             try {
-                watcher.snapshot(snapshot);
+                watcher.snapshotOf(snapshot);
             } catch (RuntimeException failure) {
                 watchers.remove(member);
                 throw failure;
@@ -269,9 +413,22 @@ public final class Registry {
         visibility = Objects.requireNonNull(rule, "rule");
     }
 
+    /**
+     * Sets which identity a subject must be asked about before a viewer may see it (§18.7): {@code
+     * rule.apply(viewer, subject)}, empty when no answer is missing; called under the registry's lock.
+     */
+    public void questions(java.util.function.BiFunction<Member, Member, Optional<String>> rule) {
+        question = Objects.requireNonNull(rule, "rule");
+    }
+
     /** Whether {@code viewer} may see {@code subject} (list, watch, connect to it). */
     public boolean canSee(Member viewer, Member subject) {
-        return visibility.test(viewer, subject);
+        lock.lock();
+        try {
+            return visibility.test(viewer, subject);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Member add(Registration registration, Optional<String> process, Object owner) {
@@ -279,6 +436,16 @@ public final class Registry {
         members++;
         LOG.log(Level.DEBUG, () -> "joined: " + member + process.map(p -> " (" + p + ")").orElse(""));
         return member;
+    }
+
+    private List<Member> visibleExcept(Member viewer) {
+        List<Member> list = new ArrayList<>(byName.size());
+        for (Member m : byName.values()) {
+            if (m != viewer && visibility.test(viewer, m)) {
+                list.add(m);
+            }
+        }
+        return list;
     }
 
     private PluginList listExcept(Member excluded) {
@@ -291,18 +458,25 @@ public final class Registry {
         return new PluginList(list);
     }
 
-    private void notifyWatchers(Event event, Member subject) {
+    private void notifyWatchers(Event.Kind kind, Member subject) {
+        List<Member> viewers = new ArrayList<>(watchers.size());
+        for (Member w : watchers.keySet()) {
+            if (visibility.test(w, subject)) {
+                viewers.add(w);
+            }
+        }
+        notify(kind, subject, viewers);
+    }
+
+    private void notify(Event.Kind kind, Member subject, List<Member> viewers) {
         notifying = true;
         try {
-            for (Map.Entry<Member, Watcher> e : watchers.entrySet()) {
-                if (!visibility.test(e.getKey(), subject)) {
-                    continue;
-                }
+            for (Member viewer : viewers) {
                 try {
-                    e.getValue().event(event);
+                    watchers.get(viewer).eventOf(kind, subject);
                 } catch (RuntimeException failure) {
-                    LOG.log(Level.ERROR, "the connection-stream watcher of " + e.getKey() + " failed on " + event
-                            + "; the other watchers are still notified", failure);
+                    LOG.log(Level.ERROR, "the connection-stream watcher of " + viewer + " failed on " + kind + " "
+                            + subject + "; the other watchers are still notified", failure);
                 }
             }
         } finally {

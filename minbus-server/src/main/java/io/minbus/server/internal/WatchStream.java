@@ -5,6 +5,7 @@ import io.minbus.mux.MuxEngine;
 import io.minbus.mux.MuxLimitException;
 import io.minbus.protocol.ErrorPayload;
 import io.minbus.protocol.Event;
+import io.minbus.protocol.KeyedEvent;
 import io.minbus.protocol.PluginList;
 import io.minbus.protocol.Reason;
 import java.lang.System.Logger.Level;
@@ -14,8 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One connection stream (docs/minbus.md §7): the snapshot, then every join and leave, in the
- * registry's order. The {@link Registry} calls {@link #snapshot} and {@link #event} with its lock held,
+ * One connection stream (docs/minbus.md §7), plain or keyed (§18.8): the snapshot, then every join
+ * and leave, in the registry's order. The {@link Registry} calls {@link #snapshot} and {@link #event} with its lock held,
  * from whichever loop changed it; they only append the encoded message to an inbox and post a drain
  * to this connection's loop, so the order is the registry's.
  *
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WatchStream implements Watcher {
     private final Conn conn;
     private final Half half;
+    /** A keyed connection stream (§18.8): keyed snapshot and events. */
+    private final boolean keyed;
     private final ConcurrentLinkedQueue<ByteBuffer> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainPosted = new AtomicBoolean();
     private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
@@ -34,9 +37,30 @@ final class WatchStream implements Watcher {
     private boolean snapshotSent;
     private boolean ended;
 
-    WatchStream(Conn conn, Half half) {
+    WatchStream(Conn conn, Half half, boolean keyed) {
         this.conn = conn;
         this.half = half;
+        this.keyed = keyed;
+    }
+
+    @Override
+    public void snapshotOf(java.util.List<Member> members) {
+        if (!keyed) {
+            Watcher.super.snapshotOf(members);
+            return;
+        }
+        inbox.add(Plugin.keyedList(members));
+        postDrain();
+    }
+
+    @Override
+    public void eventOf(Event.Kind kind, Member member) {
+        if (!keyed) {
+            Watcher.super.eventOf(kind, member);
+            return;
+        }
+        inbox.add(new KeyedEvent(kind, member.plugin().orElseThrow(), Plugin.keyOf(member)).encode());
+        postDrain();
     }
 
     @Override
