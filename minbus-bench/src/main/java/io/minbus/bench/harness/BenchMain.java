@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  *   --no-pinned           skip the pinned variants (@one-cpu, @split)
  *   --wait-quiet S        before each round wait up to S s for other processes to go quiet (full: 60, quick: 0)
  *   --busy-repeats N      repeat a run up to N times while other processes use over 15 % of the CPUs (full: 2, quick: 0)
+ *   --scale-plugins N     plugins registered on one bus by minbus/scale (default 10000)
  *   --out FILE            report to update (default docs/benchmarks.md under the root)
  *   --root DIR            repository root (default: found upwards from the working directory)
  *   --target DIR          where bench-logs/ and bench-results.csv go (default minbus-bench/target)
@@ -100,7 +101,7 @@ public final class BenchMain {
     }
 
     static void writeCsv(Results results, Path csv) throws IOException {
-        StringBuilder b = new StringBuilder("scenario,system,topology,cpus,probe,round,background_cpu,count,elapsed_ns,bytes,p50_us,p99_us,ops_per_s,bytes_per_s,error\n");
+        StringBuilder b = new StringBuilder("scenario,system,topology,cpus,probe,round,background_cpu,count,elapsed_ns,bytes,p50_us,p99_us,ops_per_s,bytes_per_s,error,extras\n");
         for (Series x : results.all()) {
             for (int i = 0; i < x.roundCount(); i++) {
                 RoundResult r = x.round(i);
@@ -108,11 +109,15 @@ public final class BenchMain {
                         x.scenario().placement().label(), quote(x.probe().label()), Integer.toString(i),
                         String.format(Locale.ROOT, "%.3f", x.background()[i])));
                 if (r == null) {
-                    b.append(",,,,,,,,failed\n");
+                    b.append(",,,,,,,,failed,\n");
                     continue;
                 }
-                b.append(String.format(Locale.ROOT, ",%d,%d,%d,%.3f,%.3f,%.1f,%.1f,%n", r.count(), r.elapsedNanos(), r.bytes(),
+                b.append(String.format(Locale.ROOT, ",%d,%d,%d,%.3f,%.3f,%.1f,%.1f,,", r.count(), r.elapsedNanos(), r.bytes(),
                         r.histogram().percentile(50) / 1000, r.histogram().percentile(99) / 1000, r.opsPerSecond(), r.bytesPerSecond()));
+                StringBuilder extras = new StringBuilder();
+                r.extras().forEach((k, v) -> extras.append(extras.isEmpty() ? "" : ";").append(k).append('=')
+                        .append(String.format(Locale.ROOT, "%.6g", v)));
+                b.append(extras).append('\n');
             }
         }
         Files.createDirectories(csv.getParent());
@@ -157,6 +162,7 @@ public final class BenchMain {
         Long warmupMs;
         Integer busyRepeats;
         Long waitQuietS;
+        Integer scalePlugins;
         List<Integer> channels;
         Pattern only;
         Path out;
@@ -179,6 +185,7 @@ public final class BenchMain {
                             .map(String::trim).map(Integer::parseInt).sorted().toList();
                     case "--busy-repeats" -> o.busyRepeats = Integer.parseInt(value(args, ++i, a));
                     case "--wait-quiet" -> o.waitQuietS = Long.parseLong(value(args, ++i, a));
+                    case "--scale-plugins" -> o.scalePlugins = Integer.parseInt(value(args, ++i, a));
                     case "--only" -> o.only = Pattern.compile(value(args, ++i, a));
                     case "--out" -> o.out = Path.of(value(args, ++i, a)).toAbsolutePath();
                     case "--root" -> o.root = Path.of(value(args, ++i, a)).toAbsolutePath();
@@ -207,7 +214,8 @@ public final class BenchMain {
                     channels != null ? channels : d.channels(),
                     !noPinned && d.pinned(), d.busyThreshold(),
                     busyRepeats != null ? busyRepeats : d.busyRepeats(),
-                    waitQuietS != null ? Duration.ofSeconds(waitQuietS) : d.waitQuiet());
+                    waitQuietS != null ? Duration.ofSeconds(waitQuietS) : d.waitQuiet(),
+                    scalePlugins != null ? scalePlugins : d.scalePlugins());
         }
     }
 }

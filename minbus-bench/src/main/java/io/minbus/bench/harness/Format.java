@@ -60,4 +60,27 @@ final class Format {
         }
         return String.format(Locale.ROOT, s.median() >= 10 ? "%.0f×" : "%.2f×", s.median());
     }
+
+    /**
+     * An extra figure by its name: byte amounts (names with rss, heap, buffer, conn) as B/KiB/MiB,
+     * nanosecond times (names ending in _p50 or _ns) as a latency, anything else as a count.
+     */
+    static String figure(String name, double v) {
+        if (Double.isNaN(v)) {
+            return NONE;
+        }
+        if (name.endsWith("_p50") || name.endsWith("_ns")) {
+            return micros(v / 1000);
+        }
+        if (name.contains("rss") || name.contains("heap") || name.contains("buffer") || name.endsWith("_per_conn")) {
+            if (Math.abs(v) >= 10 * 1024 * 1024) {
+                return String.format(Locale.ROOT, "%.0f MiB", v / (1024 * 1024));
+            }
+            if (Math.abs(v) >= 10 * 1024) {
+                return String.format(Locale.ROOT, "%.1f KiB", v / 1024);
+            }
+            return String.format(Locale.ROOT, "%.0f B", v);
+        }
+        return count(v);
+    }
 }

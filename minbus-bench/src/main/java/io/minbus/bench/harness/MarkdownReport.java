@@ -61,6 +61,8 @@ public final class MarkdownReport {
         background(out);
         tables(out);
         sweep(out);
+        extras(out);
+        out.append(Targets.render(results));
         notMeasured(out);
         failures(out);
         out.append("### Machine\n\n");
@@ -195,6 +197,26 @@ public final class MarkdownReport {
             }
             out.append('\n');
         });
+        out.append('\n');
+    }
+
+    /** Figures beyond time and rate that drivers reported (server memory, buffered bytes, registration time). */
+    private void extras(StringBuilder out) {
+        List<String> rows = new ArrayList<>();
+        for (Series x : results.all()) {
+            for (String name : x.extraNames()) {
+                Spread v = Spread.of(x.extra(name));
+                rows.add("| " + x.scenario().system() + " | " + x.scenario().topology() + " | " + x.probe().label() + " | `" + name
+                        + "` | " + Format.figure(name, v.median()) + Format.noise(v) + " |");
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("### Further figures\n\n");
+        out.append("Reported by the drivers next to time and rate (median over rounds; server figures come from the bus process itself).\n\n");
+        out.append("| system | topology | workload | figure | value |\n|---|---|---|---|--:|\n");
+        rows.forEach(r -> out.append(r).append('\n'));
         out.append('\n');
     }
 

@@ -140,6 +140,12 @@ public final class Runner {
     }
 
     private static String describe(Probe p, RoundResult r) {
+        StringBuilder extras = new StringBuilder();
+        r.extras().forEach((k, v) -> extras.append("  ").append(k).append(' ').append(Format.figure(k, v)));
+        return describeTimes(p, r) + extras;
+    }
+
+    private static String describeTimes(Probe p, RoundResult r) {
         String rate = String.format(Locale.ROOT, "%,.0f/s", r.opsPerSecond());
         if (p.workload().hasLatency() && r.histogram().count() > 0) {
             return String.format(Locale.ROOT, "p50 %.1f us  p99 %.1f us  %s", r.histogram().percentile(50) / 1000,

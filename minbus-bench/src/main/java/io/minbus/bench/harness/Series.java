@@ -70,6 +70,22 @@ public final class Series {
         return percentileMicros(50);
     }
 
+    /** Per-round value of an extra figure (NaN where a round failed or did not report it). */
+    public double[] extra(String name) {
+        return perRound(r -> r.extras().getOrDefault(name, Double.NaN));
+    }
+
+    /** Names of the extra figures any round reported, in first-seen order. */
+    public java.util.Set<String> extraNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (RoundResult r : rounds) {
+            if (r != null) {
+                names.addAll(r.extras().keySet());
+            }
+        }
+        return names;
+    }
+
     public double[] opsPerSecond() {
         return perRound(RoundResult::opsPerSecond);
     }

@@ -8,6 +8,7 @@ import io.minbus.bench.harness.ProcessScenario;
 import io.minbus.bench.harness.ProcessScenario.Ready;
 import io.minbus.bench.harness.RunSettings;
 import io.minbus.bench.harness.Scenario;
+import io.minbus.bench.harness.ScenarioUnavailable;
 import io.minbus.bench.harness.Workload;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,9 +49,54 @@ public final class MinbusScenarios {
                 .limit(Anchors.C_RELAY).build());
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.send", any, 0,
                 List.of(new Probe(Workload.ONE_WAY, 1, SMALL, "64 B one-way messages", Probe.DEFAULT_DRIVER))).build());
-        out.add(new MinbusRpcRate(any));
-        out.add(new MinbusRegistryScale(any));
-        out.add(new MinbusPluginStartup(any));
+        out.add(ProcessScenario.builder(RPC, "minbus", "A→bus→B, BusRpc typed proxy (minbus-rpc)")
+                .placement(any).limit(Anchors.C_RELAY)
+                .process("bus", MinbusScenarios::bus, Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(RpcPlugin.class.getName(), sock(dir, "bus")), Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(RpcDriver.class.getName(), sock(dir, "bus")))
+                .probes(List.of(Probe.roundTrip(SMALL, 1), Probe.roundTrip(SMALL, IN_FLIGHT)))
+                .build());
+        out.add(ProcessScenario.builder(SCALE, "minbus", String.format(java.util.Locale.ROOT, "%,d plugins on one bus, 100 watchers",
+                        settings.scalePlugins()))
+                .placement(any)
+                .process("bus", MinbusScenarios::bus, Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(ScaleDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats")))
+                .probes(List.of(new Probe(Workload.REGISTER, settings.scalePlugins(), 0,
+                        "register → announced at 100 watchers; connect+register rate", Probe.DEFAULT_DRIVER)))
+                .build());
+        String launch = "host launches plugin → registered → first answered call";
+        out.add(startup("minbus/startup-java", "minbus: Java plugin", launch,
+                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java", ctx.classPath())));
+        out.add(startup("minbus/startup-java-aot", "minbus: Java plugin, " + (Runtime.version().feature() >= 25 ? "AOT cache" : "CDS archive"), launch,
+                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java-aot", ctx.classPath(), dir.resolve("plugin.aot").toString())));
+        out.add(startup("minbus/startup-python", "minbus: Python plugin (examples/python-echo)", launch, (ctx, dir) -> {
+            List<String> cmd = new ArrayList<>(ctx.java(StartupDriver.class.getName(), "exec", python(),
+                    ctx.root().resolve("examples/python-echo/echo.py").toString()));
+            return cmd;
+        }));
+        return out;
+    }
+
+    private static Scenario startup(String name, String system, String topology, ProcessScenario.CommandFactory driver) {
+        return ProcessScenario.builder(name, system, topology)
+                .placement(Placement.ANY).limit(Anchors.START_TRIVIAL)
+                .driver("client", driver)
+                .probes(List.of(Probe.spawn("launch → first answered call")))
+                .build();
+    }
+
+    /** The real python3 binary (not a shim script, whose own start would be measured), or unavailable. */
+    static String python() throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new ScenarioUnavailable("python3 is not installed (needed for examples/python-echo)");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new ScenarioUnavailable("python3 did not say where it is: " + out);
+        }
         return out;
     }
 
