@@ -62,5 +62,8 @@ fi
 "$ROOT/bench/build-native.sh"
 
 # --- 4. run ---
+# minbus/scale holds 10,000 bus connections in the bus process: raise the soft descriptor limit to the hard one
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 args=("$@")
 exec "$JDK/bin/java" -Xmx512m -cp "$JAR" io.minbus.bench.harness.BenchMain --root "$ROOT" "${args[@]}"

@@ -53,6 +53,36 @@ class HarnessSmokeTest {
         assertThat(tmp.resolve("bench-results.csv")).exists();
     }
 
+    /**
+     * minbus's own scenarios start and report: the bus, the plugins and the drivers as processes, a
+     * few short rounds (50 registered plugins instead of 10,000; the Java start-up scenarios, which
+     * take seconds per start, are left to bench/run.sh).
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void runsTheMinbusScenariosForAFewRounds(@TempDir Path tmp) throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path report = tmp.resolve("benchmarks.md");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        int status = BenchMain.run(new String[] {
+            "--quick", "--root", root.toString(), "--target", tmp.toString(), "--out", report.toString(),
+            "--only", "^minbus/(relay|bulk|oneway|rpc|scale|startup-python)$", "--no-pinned", "--channels", "1,10",
+            "--warmup-rounds", "0", "--rounds", "1", "--duration-ms", "100", "--warmup-ms", "50", "--scale-plugins", "50",
+        }, new PrintStream(progress, true, StandardCharsets.UTF_8));
+
+        String log = progress.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(log).isZero();
+        String md = Files.readString(report);
+        assertThat(md).as(log)
+                .contains("| minbus | A→bus→B, relayed duplex per channel, one bus connection for A | 64 B round trip | any |")
+                .contains("| minbus | A→bus→B, relayed duplex | 64 KiB bulk, one way | any |")
+                .contains("64 B one-way messages")
+                .contains("BusRpc typed proxy")
+                .contains("50 plugins on one bus")
+                .contains("`relay_direction_buffered_max`", "`server_rss`", "### minbus against its targets")
+                .doesNotContain("failed");
+    }
+
     private static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
