@@ -55,7 +55,8 @@ public final class ProcessScenario implements Scenario {
 
     private record Spec(String role, CommandFactory factory, Ready ready) { }
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Generous: filling a bus with 10,000 plugins takes a while on a busy machine. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final String name;
     private final String system;

@@ -60,7 +60,10 @@ public final class MinbusScenarios {
                         settings.scalePlugins()))
                 .placement(any)
                 .process("bus", MinbusScenarios::bus, Ready.LINE)
-                .driver("client", (ctx, dir) -> ctx.java(ScaleDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats")))
+                .process("plugins", (ctx, dir) -> ctx.java(ScaleHolders.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
+                        Integer.toString(settings.scalePlugins()), dir.resolve("scale-fill.txt").toString()), Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(ScaleDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
+                        dir.resolve("scale-fill.txt").toString()))
                 .probes(List.of(new Probe(Workload.REGISTER, settings.scalePlugins(), 0,
                         "register → announced at 100 watchers; connect+register rate", Probe.DEFAULT_DRIVER)))
                 .build());

@@ -9,10 +9,8 @@ import io.minbus.client.MinBus;
 import io.minbus.client.Watch;
 import io.minbus.client.WatchEvent;
 import io.minbus.transport.BusAddress;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,9 +24,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Driver of the scale scenario ({@code register N 0 ...}). On its first command it fills the bus with
- * N registered plugins held by child JVMs ({@link ScaleHolder}, 1,000 connections each, so no process
- * needs more than ~1,000 descriptors) and opens 100 watchers (each a connection with a {@link Watch}).
+ * Driver of the scale scenario ({@code register N 0 ...}). The scenario's set-up filled the bus with N
+ * registered plugins held by child JVMs ({@link ScaleHolders}: {@link ScaleHolder}s of 1,000
+ * connections each, so no process needs more than ~1,000 descriptors); on its first command this
+ * driver opens 100 watchers (each a connection with a {@link Watch}).
  * Every round then measures, with the N plugins registered:
  *
  * <ul>
@@ -43,18 +42,17 @@ import java.util.concurrent.TimeUnit;
  *     {@code heap_per_conn}, bytes).
  * </ul>
  *
- * <p>Usage: {@code ScaleDriver BUS_SOCKET STATS_SOCKET}
+ * <p>Usage: {@code ScaleDriver BUS_SOCKET STATS_SOCKET FILL_FILE}
  */
 public final class ScaleDriver {
 
     private static final int WATCHERS = 100;
-    private static final int PER_HOLDER = 1000;
     private static final int SETUP_BURST = 200;
 
     private final BusAddress address;
     private final String socket;
     private final Path stats;
-    private final List<Process> holders = new ArrayList<>();
+    private final Path fillFile;
     private final List<MinBus> watchers = new ArrayList<>();
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
     private Map<String, Double> baseline;
@@ -62,23 +60,20 @@ public final class ScaleDriver {
     private int plugins;
     private int probe;
 
-    private ScaleDriver(String socket, Path stats) {
+    private ScaleDriver(String socket, Path stats, Path fillFile) {
+        this.fillFile = fillFile;
         this.socket = socket;
         this.address = new BusAddress.Unix(Path.of(socket));
         this.stats = stats;
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: ScaleDriver BUS_SOCKET STATS_SOCKET");
+        if (args.length != 3) {
+            System.err.println("usage: ScaleDriver BUS_SOCKET STATS_SOCKET FILL_FILE");
             System.exit(2);
         }
-        ScaleDriver d = new ScaleDriver(args[0], Path.of(args[1]));
-        try {
-            DriverLoop.run(d::run);
-        } finally {
-            d.holders.forEach(Process::destroy);
-        }
+        ScaleDriver d = new ScaleDriver(args[0], Path.of(args[1]), Path.of(args[2]));
+        DriverLoop.run(d::run);
         System.exit(0);
     }
 
@@ -118,28 +113,17 @@ public final class ScaleDriver {
         return new RoundResult(SETUP_BURST, elapsed, 0, hist, extras);
     }
 
-    /** Starts the holders, waits until all N plugins are registered, opens the watchers. */
+    /** Reads what {@link ScaleHolders} did in set-up (N plugins registered), opens the watchers. */
     private void fill(int n) throws Exception {
-        baseline = BusStats.query(stats, true);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String cp = System.getProperty("java.class.path");
-        long t0 = System.nanoTime();
-        List<BufferedReader> outs = new ArrayList<>();
-        for (int i = 0, left = n; left > 0; i++, left -= PER_HOLDER) {
-            Process p = new ProcessBuilder(java, "-Xms64m", "-Xmx1g", "-XX:+UseG1GC", "-Xss256k", "-cp", cp,
-                    ScaleHolder.class.getName(), socket, "p" + i,
-                    Integer.toString(Math.min(PER_HOLDER, left)))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            holders.add(p);
-            outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        baseline = new LinkedHashMap<>();
+        for (String f : Files.readString(fillFile).trim().split("\\s+")) {
+            int eq = f.indexOf('=');
+            baseline.put(f.substring(0, eq), Double.parseDouble(f.substring(eq + 1)));
         }
-        for (BufferedReader r : outs) {
-            String line = r.readLine();
-            if (line == null || !line.startsWith("ready")) {
-                throw new IOException("a plugin holder failed (its stderr is in this driver's log): " + line);
-            }
+        if (BusStats.get(baseline, "plugins") != n) {
+            throw new IllegalArgumentException("the set-up registered " + baseline.get("plugins") + " plugins, not " + n);
         }
-        initialSetupRate = n * 1e9 / (System.nanoTime() - t0);
+        initialSetupRate = n * 1e9 / BusStats.get(baseline, "elapsed_ns");
         plugins = n;
         for (int i = 0; i < WATCHERS; i++) {
             MinBus w = MinBus.connect(address);
