@@ -49,6 +49,18 @@ public interface Launcher extends AutoCloseable {
      */
     PluginProcess launch(PluginSpec spec);
 
+    /**
+     * Cuts the restart back-off short once, for a cause outside the plugins: every plugin waiting out
+     * its back-off ({@link PluginState#RESTARTING}) is started now, and for every plugin starting or
+     * running, its next restart (if it comes within its start timeout) does not wait. The count of
+     * consecutive restarts is not reset. {@link Host} calls this when its connection to a restarted
+     * bus is back (docs/host.md section 5.1): the plugins failed because the bus was gone, and
+     * should not wait up to {@code maxBackoff} to come back.
+     *
+     * @return how many plugins were restarted now
+     */
+    int skipBackoff();
+
     /** The plugins started by this launcher that are not yet in a final state. */
     List<PluginProcess> plugins();
 

@@ -1,5 +1,7 @@
 package io.minbus.host;
 
+import io.minbus.client.BusGoneException;
+import io.minbus.client.BusUnreachableException;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +17,10 @@ import java.util.function.Consumer;
  *
  * <p>Exit statuses: 0 after a stop request; 2 when run by hand (with {@link
  * PluginEnvironment#NOT_LAUNCHED_MESSAGE} on stderr); 3 when the host and the plugin share no
- * protocol version (the message names both); 1 for any other failure (the message on stderr).
+ * protocol version (the message names both); 75 ({@link #EXIT_CONNECTION_LOST}) when the bus could
+ * not be reached at start, or the bus connection or the host's control channel was lost later (a
+ * restart policy {@code on-failure} brings the plugin back once the bus is back); 1 for any other
+ * failure (the message on stderr).
  */
 public final class PluginMain {
 
@@ -25,6 +30,12 @@ public final class PluginMain {
     public static final int EXIT_VERSION_MISMATCH = 3;
     /** Exit status for other start failures. */
     public static final int EXIT_FAILED = 1;
+    /**
+     * Exit status when the bus was not reachable at start, or the bus connection or the host's
+     * control channel ended without a stop request: 75, {@code EX_TEMPFAIL} of sysexits.h ("try
+     * again later"). Not 0, so that {@link RestartPolicy#onFailure()} restarts the plugin.
+     */
+    public static final int EXIT_CONNECTION_LOST = 75;
 
     private PluginMain() {}
 
@@ -46,6 +57,12 @@ public final class PluginMain {
             System.err.println("minbus plugin " + System.getenv(PluginEnvironment.PLUGIN_NAME) + ": " + e.getMessage());
             System.exit(EXIT_VERSION_MISMATCH);
             return;
+        } catch (BusUnreachableException | BusGoneException e) {
+            System.err.println("minbus plugin " + System.getenv(PluginEnvironment.PLUGIN_NAME) + ": the bus at "
+                    + System.getenv(PluginEnvironment.ADDRESS) + " is not reachable: " + e.getMessage() + "; exiting with status "
+                    + EXIT_CONNECTION_LOST + " (the host's restart policy starts this plugin again later)");
+            System.exit(EXIT_CONNECTION_LOST);
+            return;
         } catch (RuntimeException e) {
             System.err.println("minbus plugin " + System.getenv(PluginEnvironment.PLUGIN_NAME) + ": could not start: " + e.getMessage());
             System.exit(EXIT_FAILED);
@@ -54,13 +71,15 @@ public final class PluginMain {
         try {
             setup.accept(rt);
             String why = rt.awaitStop();
-            System.err.println("minbus plugin " + rt.environment().pluginName() + ": stopping (" + why + ")");
+            System.err.println("minbus plugin " + rt.environment().pluginName() + ": stopping (" + why + ")"
+                    + (rt.connectionLost() ? "; exiting with status " + EXIT_CONNECTION_LOST
+                            + " (the host's restart policy starts this plugin again once the bus is back)" : ""));
         } catch (RuntimeException e) {
             System.err.println("minbus plugin " + rt.environment().pluginName() + ": failed: " + e);
             rt.close();
             System.exit(EXIT_FAILED);
         }
         rt.close();
-        System.exit(0);
+        System.exit(rt.connectionLost() ? EXIT_CONNECTION_LOST : 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.minbus.host;
 
+import io.minbus.client.BusGoneException;
 import io.minbus.client.Channel;
 import io.minbus.client.IncomingConnection;
 import io.minbus.client.MinBus;
@@ -44,6 +45,8 @@ public final class PluginRuntime implements AutoCloseable {
     private final CompletableFuture<String> stop = new CompletableFuture<>();
     private final List<Runnable> stopHandlers = new CopyOnWriteArrayList<>();
     private final PluginEnvironment.HostWatch watch;
+    private volatile boolean connectionLost;
+    private volatile boolean closing;
 
     private PluginRuntime(Builder b) {
         this.env = b.env != null ? b.env : PluginEnvironment.fromEnvironment();
@@ -108,19 +111,34 @@ public final class PluginRuntime implements AutoCloseable {
         stopHandlers.add(Objects.requireNonNull(handler, "handler"));
     }
 
-    /** Completes with the reason when the host asked this plugin to stop (or its control channel ended). */
+    /**
+     * Completes with the reason when the host asked this plugin to stop, or when the plugin lost its
+     * bus connection or its host's control channel ({@link #connectionLost()}).
+     */
     public CompletableFuture<String> stopRequested() {
         return stop.copy();
     }
 
-    /** Waits until the host asks this plugin to stop; returns the reason. */
+    /** Waits until the host asks this plugin to stop (or the connection is lost, see {@link #connectionLost()}); returns the reason. */
     public String awaitStop() {
         return stop.join();
+    }
+
+    /**
+     * True if the stop was not asked for: the bus went away (killed, crashed, restarted: this
+     * plugin's connection ended), or the host's control channel ended without {@code MINBUS-STOP}
+     * (the host's own connection to the bus was lost). Such a plugin should exit with a non-zero
+     * status ({@link PluginMain#EXIT_CONNECTION_LOST}), so that a host restart policy ({@code
+     * on-failure}) starts it again once the bus is back (docs/host.md section 5.1).
+     */
+    public boolean connectionLost() {
+        return connectionLost;
     }
 
     /** Disconnects from the bus (which frees the name) and stops watching the host. */
     @Override
     public void close() {
+        closing = true;
         if (watch != null) {
             watch.close();
         }
@@ -183,18 +201,35 @@ public final class PluginRuntime implements AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "ignoring control message " + m);
             }
         } catch (MinBusException e) {
-            if (watch != null) {
-                requestStop("the host's control channel ended: " + e.getMessage());
+            if (closing) {
+                return; // this plugin closed its own connection
+            }
+            if (e instanceof BusGoneException || !bus.isOpen()) {
+                // the bus itself is gone: nothing is left to serve on, whatever watchHost says
+                connectionLostStop("the connection to the bus was lost: " + e.getMessage());
+            } else if (watch != null) {
+                connectionLostStop("the host's control channel ended without a stop request: " + e.getMessage());
             }
         }
     }
 
-    private void requestStop(String reason) {
+    private void connectionLostStop(String reason) {
+        if (!stop.isDone()) {
+            connectionLost = true; // set before the stop completes, so that awaitStop() callers see it
+            if (!requestStop(reason)) {
+                connectionLost = false; // a stop request came first
+            }
+        }
+    }
+
+    private boolean requestStop(String reason) {
         if (stop.complete(reason)) {
             for (Runnable r : stopHandlers) {
                 Thread.ofVirtual().start(r);
             }
+            return true;
         }
+        return false;
     }
 
     private static ByteBuffer ascii(String s) {

@@ -40,16 +40,27 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("minbus.host");
 
-    private final MinBus bus;
     private final Supplier<Transport> busTransports;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Launch, Channel> controls = new ConcurrentHashMap<>();
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> snapshot = new CompletableFuture<>();
-    private volatile Watch watch;
+    /** The connection in use and what its watch saw; replaced by {@link #rebind} after a reconnect. */
+    private volatile Generation current;
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<MinBusException> onConnectionLost;
     private volatile java.util.function.Consumer<Launch> onReady = l -> { };
     private volatile java.util.function.Consumer<Launch> onExit = l -> { };
+
+    /** One bus connection and its watch: events of an older generation are ignored. */
+    private static final class Generation {
+        final MinBus bus;
+        final Set<String> registered = ConcurrentHashMap.newKeySet();
+        final CompletableFuture<Void> snapshot = new CompletableFuture<>();
+        volatile Watch watch;
+
+        Generation(MinBus bus) {
+            this.bus = bus;
+        }
+    }
 
     private static final class Pending {
         final Launch launch;
@@ -68,8 +79,18 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
      * @param busTransports opens a new byte stream to the bus, for pipe-mode plugins
      */
     public BusHooks(MinBus bus, Supplier<Transport> busTransports) {
-        this.bus = bus;
+        this.current = new Generation(bus);
         this.busTransports = busTransports;
+    }
+
+    /**
+     * Called (on a new thread) when the watch on the bus fails while the hooks are open: the host's
+     * connection to the bus is gone. With such a handler, launches waiting for their plugin's
+     * registration keep waiting (a later {@link #rebind} challenges them on the new connection)
+     * instead of failing; without one (the default), they fail at once.
+     */
+    public void onConnectionLost(java.util.function.Consumer<MinBusException> handler) {
+        this.onConnectionLost = handler;
     }
 
     /** Listeners for launches that became ready (passed the handshake) and for their exits. */
@@ -80,9 +101,44 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
 
     /** Starts watching registrations; returns once the first snapshot arrived. */
     public BusHooks start() {
-        watch = bus.watch(this::onEvent, this::onWatchFailure);
-        snapshot.join();
+        watchOn(current);
         return this;
+    }
+
+    /**
+     * Moves the hooks to a new connection to the bus (after the old one was lost): watches
+     * registrations there and waits for the first snapshot; launches waiting for their plugin are
+     * challenged on the new connection. Control channels of plugins made ready on the old connection
+     * are broken and stay so (those plugins exit, docs/host.md section 5.1).
+     *
+     * @throws MinBusException if the new connection fails before the snapshot arrived
+     */
+    public void rebind(MinBus bus) {
+        Generation g = new Generation(bus);
+        Generation old = current;
+        current = g;
+        Watch w = old.watch;
+        if (w != null) {
+            w.close();
+        }
+        watchOn(g);
+    }
+
+    /** The connection the hooks use now. */
+    public MinBus bus() {
+        return current.bus;
+    }
+
+    private void watchOn(Generation g) {
+        g.watch = g.bus.watch(e -> onEvent(g, e), f -> onWatchFailure(g, f));
+        try {
+            g.snapshot.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof MinBusException m) {
+                throw m;
+            }
+            throw e;
+        }
     }
 
     // ---- Readiness ----
@@ -109,8 +165,9 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
                 onExit.accept(launch);
             }
         });
-        if (registered.contains(launch.name())) {
-            challenge(p);
+        Generation g = current;
+        if (g.registered.contains(launch.name())) {
+            challenge(g, p);
         }
         return p.ready;
     }
@@ -146,7 +203,7 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Watch w = watch;
+        Watch w = current.watch;
         if (w != null) {
             w.close();
         }
@@ -156,60 +213,74 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
 
     // ---- the handshake ----
 
-    private void onEvent(WatchEvent e) {
+    private void onEvent(Generation g, WatchEvent e) {
+        if (g != current) {
+            return; // a watch on a connection the hooks no longer use
+        }
         switch (e) {
             case WatchEvent.Snapshot s -> {
                 for (PluginInfo info : s.plugins()) {
-                    registered.add(info.name());
+                    g.registered.add(info.name());
                 }
-                snapshot.complete(null);
+                g.snapshot.complete(null);
                 pending.values().forEach(p -> {
-                    if (registered.contains(p.launch.name())) {
-                        challenge(p);
+                    if (g.registered.contains(p.launch.name())) {
+                        challenge(g, p);
                     }
                 });
             }
             case WatchEvent.Joined j -> {
-                registered.add(j.plugin().name());
+                g.registered.add(j.plugin().name());
                 Pending p = pending.get(j.plugin().name());
                 if (p != null) {
-                    challenge(p);
+                    challenge(g, p);
                 }
             }
-            case WatchEvent.Left l -> registered.remove(l.plugin().name());
+            case WatchEvent.Left l -> g.registered.remove(l.plugin().name());
         }
     }
 
-    private void onWatchFailure(MinBusException e) {
-        snapshot.completeExceptionally(e);
-        if (!closed) {
-            LOG.log(Level.WARNING, "the host lost its watch on the bus: " + e.getMessage());
+    private void onWatchFailure(Generation g, MinBusException e) {
+        g.snapshot.completeExceptionally(e);
+        if (g != current || closed) {
+            return;
         }
+        g.registered.clear(); // what that watch saw is no longer known
+        java.util.function.Consumer<MinBusException> handler = onConnectionLost;
+        if (handler != null) {
+            // launches waiting for a registration keep waiting: the host reconnects and rebinds
+            Thread.ofVirtual().name("minbus-host-connection-lost").start(() -> handler.accept(e));
+            return;
+        }
+        LOG.log(Level.WARNING, "the host lost its watch on the bus: " + e.getMessage());
         pending.values().forEach(p -> p.ready.completeExceptionally(
                 new PluginException("the host lost its connection to the bus: " + e.getMessage(), e)));
     }
 
-    private void challenge(Pending p) {
+    private void challenge(Generation g, Pending p) {
         if (p.ready.isDone() || !p.busy.compareAndSet(false, true)) {
             return;
         }
         Thread.ofVirtual().name("minbus-host-challenge-" + p.launch.name()).start(() -> {
             try {
-                runChallenge(p);
+                runChallenge(g, p);
             } finally {
                 p.busy.set(false);
             }
         });
     }
 
-    private void runChallenge(Pending p) {
+    private void runChallenge(Generation g, Pending p) {
         String name = p.launch.name();
         Channel ch;
         try {
-            ch = bus.connect(name);
+            ch = g.bus.connect(name);
         } catch (ConnectionRefusedException e) {
             return; // it left again, or denied us: the next registration of the name tries again
         } catch (MinBusException e) {
+            if (lostAndReconnecting(g)) {
+                return; // the host's connection is gone: the plugin is challenged again on the new one
+            }
             p.ready.completeExceptionally(new PluginException("the host could not connect to plugin '" + name
                     + "' for the launch handshake: " + e.getMessage(), e));
             return;
@@ -254,6 +325,9 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
             // process is still there, the next registration tries again; if not, its exit fails the start
             LOG.log(Level.DEBUG, () -> "launch handshake with '" + name + "' ended early: " + e.getMessage());
         } catch (MinBusException e) {
+            if (lostAndReconnecting(g)) {
+                return; // as above: a plugin still running is challenged again after the reconnect
+            }
             p.ready.completeExceptionally(new PluginException("the launch handshake with plugin '" + name
                     + "' failed: " + e.getMessage(), e));
         } finally {
@@ -261,6 +335,11 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
                 ch.close();
             }
         }
+    }
+
+    /** True if {@code g}'s connection is gone and the host reconnects (rather than failing launches). */
+    private boolean lostAndReconnecting(Generation g) {
+        return onConnectionLost != null && !closed && (g != current || !g.bus.isOpen());
     }
 
     // ---- pipe mode ----

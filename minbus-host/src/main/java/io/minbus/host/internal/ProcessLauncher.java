@@ -86,6 +86,17 @@ public final class ProcessLauncher implements Launcher {
     }
 
     @Override
+    public int skipBackoff() {
+        int now = 0;
+        for (Supervisor s : List.copyOf(live)) {
+            if (s.skipBackoff()) {
+                now++;
+            }
+        }
+        return now;
+    }
+
+    @Override
     public List<PluginProcess> plugins() {
         return List.copyOf(live);
     }

@@ -38,6 +38,10 @@ final class Supervisor implements PluginProcess {
 
     /** How long an ended process's output may still be read before its exit is handled. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+    /** {@code PluginMain.EXIT_CONNECTION_LOST}. */
+    private static final int EXIT_CONNECTION_LOST = 75;
+    /** The place in a restart series stops counting here: the delay has long reached maxBackoff. */
+    private static final int MAX_SERIES = 1 << 16;
 
     /** One start of the process. Fields other than the finals are guarded by the supervisor's lock. */
     private static final class Attempt {
@@ -83,6 +87,9 @@ final class Supervisor implements PluginProcess {
     private PluginException failure;
     private boolean stopRequested;
     private ScheduledFuture<?> pendingRestart;
+    /** Until when (System.nanoTime) the next restart skips its back-off; see {@link #skipBackoff()}. */
+    private long skipBackoffUntil;
+    private boolean skipBackoffSet;
 
     Supervisor(ProcessLauncher launcher, LaunchPlan plan) {
         this.launcher = launcher;
@@ -289,6 +296,35 @@ final class Supervisor implements PluginProcess {
         return firstOutcome.join();
     }
 
+    /**
+     * The bus is back: if waiting out a back-off, start now; if starting or running, let the next
+     * restart (if it comes within the start timeout) skip its back-off once.
+     *
+     * @return true if a restart was started now
+     */
+    boolean skipBackoff() {
+        lock.lock();
+        try {
+            if (stopRequested || state.isFinal()) {
+                return false;
+            }
+            if (state == PluginState.RESTARTING && pendingRestart != null) {
+                if (pendingRestart.cancel(false)) {
+                    pendingRestart = null;
+                    log(Level.INFO, () -> "[" + name + "] restarting now instead of waiting out the back-off: the bus is back");
+                    launcher.workers().execute(this::startAttempt);
+                    return true;
+                }
+                return false; // the restart is already under way
+            }
+            skipBackoffSet = true;
+            skipBackoffUntil = System.nanoTime() + spec.startTimeout().toNanos();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Shutdown hook: no asking, no restarts; SIGTERM then SIGKILL the process tree. Blocks. */
     void killForShutdown() {
         Attempt a;
@@ -373,6 +409,7 @@ final class Supervisor implements PluginProcess {
                 a.readyAtNanos = System.nanoTime();
                 a.timeout.cancel(false);
                 failure = null;
+                skipBackoffSet = false;
                 transition(PluginState.RUNNING);
                 firstOutcome.complete(Optional.empty());
                 log(Level.DEBUG, () -> "[" + name + "] ready (start " + a.number + ")");
@@ -444,9 +481,13 @@ final class Supervisor implements PluginProcess {
                 if (wasReady && System.nanoTime() - a.readyAtNanos >= policy.resetAfter().toNanos()) {
                     consecutive = 0;
                 }
-                consecutive++;
+                if (consecutive < MAX_SERIES) {
+                    consecutive++; // past MAX_SERIES the delay is maxBackoff anyway
+                }
                 restarts++;
-                Duration delay = policy.delayBefore(consecutive);
+                boolean skip = skipBackoffSet && System.nanoTime() - skipBackoffUntil < 0;
+                skipBackoffSet = false;
+                Duration delay = skip ? Duration.ZERO : policy.delayBefore(consecutive);
                 transition(PluginState.RESTARTING);
                 RestartEvent event = new RestartEvent(restarts, consecutive, delay, code, Optional.ofNullable(f));
                 log(Level.INFO, () -> "[" + name + "] " + (f == null ? "exited with code 0" : f.getMessage().lines().findFirst().orElse(""))
@@ -555,6 +596,9 @@ final class Supervisor implements PluginProcess {
     }
 
     private static String describe(int code) {
+        if (code == EXIT_CONNECTION_LOST) {
+            return code + " (it lost its bus connection or its host's control channel)";
+        }
         if (code > 128 && code < 128 + 65) {
             return code + " (128+" + (code - 128) + ": killed by signal " + (code - 128) + "?)";
         }
