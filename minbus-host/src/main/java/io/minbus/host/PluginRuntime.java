@@ -47,11 +47,12 @@ public final class PluginRuntime implements AutoCloseable {
     private final PluginEnvironment.HostWatch watch;
     private volatile boolean connectionLost;
     private volatile boolean closing;
+    private final boolean pipes;
 
     private PluginRuntime(Builder b) {
         this.env = b.env != null ? b.env : PluginEnvironment.fromEnvironment();
         this.protocolVersion = env.negotiate(b.protocolVersions);
-        boolean pipes = env.address().equals(PluginEnvironment.PIPE_ADDRESS);
+        this.pipes = env.address().equals(PluginEnvironment.PIPE_ADDRESS);
         MinBus connection;
         if (pipes) {
             System.setOut(System.err); // stdout carries the session now; stray prints go to the log
@@ -203,6 +204,13 @@ public final class PluginRuntime implements AutoCloseable {
         } catch (MinBusException e) {
             if (closing) {
                 return; // this plugin closed its own connection
+            }
+            if (pipes) {
+                // in pipe mode the session is the host's pipe: its end is how the host says "stop" (it
+                // closes stdin when stopping, possibly before MINBUS-STOP has come through), so it
+                // cannot tell a lost bus from a stop request: a stop, as before (docs/host.md 5.1)
+                requestStop("the session on stdin/stdout ended: " + e.getMessage());
+                return;
             }
             if (e instanceof BusGoneException || !bus.isOpen()) {
                 // the bus itself is gone: nothing is left to serve on, whatever watchHost says
