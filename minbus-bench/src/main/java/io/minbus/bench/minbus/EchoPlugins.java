@@ -8,7 +8,6 @@ import io.minbus.client.MinBus;
 import io.minbus.client.MinBusException;
 import io.minbus.client.Plugin;
 import io.minbus.transport.BusAddress;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,9 +112,5 @@ public final class EchoPlugins {
         } catch (ChannelClosedException | ChannelBrokenException e) {
             // the driver closed the channel
         }
-    }
-
-    static IOException unexpected(String what) {
-        return new IOException(what);
     }
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Driver of the scale scenario ({@code register N 0 ...}). The scenario's set-up filled the bus with N
  * registered plugins held by child JVMs ({@link ScaleHolders}: {@link ScaleHolder}s of 1,000
- * connections each, so no process needs more than ~1,000 descriptors); on its first command this
- * driver opens 100 watchers (each a connection with a {@link Watch}).
+ * connections each, so no process needs more than ~1,000 descriptors); at its start this
+ * driver opens 100 watchers (each a connection with a {@link Watch}) before it reads its first command.
  * Every round then measures, with the N plugins registered:
  *
  * <ul>
@@ -67,12 +67,13 @@ public final class ScaleDriver {
         this.stats = stats;
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         if (args.length != 3) {
             System.err.println("usage: ScaleDriver BUS_SOCKET STATS_SOCKET FILL_FILE");
             System.exit(2);
         }
         ScaleDriver d = new ScaleDriver(args[0], Path.of(args[1]), Path.of(args[2]));
+        d.fill(); // before the first command: opening 100 watchers of N plugins is set-up, not a round
         DriverLoop.run(d::run);
         System.exit(0);
     }
@@ -84,9 +85,7 @@ public final class ScaleDriver {
         if (c.workload() != Workload.REGISTER) {
             throw new IllegalArgumentException("unsupported workload " + c.workload());
         }
-        if (plugins == 0) {
-            fill(c.concurrency());
-        } else if (plugins != c.concurrency()) {
+        if (plugins != c.concurrency()) {
             throw new IllegalArgumentException("this driver holds " + plugins + " plugins, not " + c.concurrency());
         }
         LatencyHistogram hist = new LatencyHistogram();
@@ -114,15 +113,13 @@ public final class ScaleDriver {
     }
 
     /** Reads what {@link ScaleHolders} did in set-up (N plugins registered), opens the watchers. */
-    private void fill(int n) throws Exception {
+    private void fill() throws Exception {
         baseline = new LinkedHashMap<>();
         for (String f : Files.readString(fillFile).trim().split("\\s+")) {
             int eq = f.indexOf('=');
             baseline.put(f.substring(0, eq), Double.parseDouble(f.substring(eq + 1)));
         }
-        if (BusStats.get(baseline, "plugins") != n) {
-            throw new IllegalArgumentException("the set-up registered " + baseline.get("plugins") + " plugins, not " + n);
-        }
+        int n = (int) BusStats.get(baseline, "plugins");
         initialSetupRate = n * 1e9 / BusStats.get(baseline, "elapsed_ns");
         plugins = n;
         for (int i = 0; i < WATCHERS; i++) {

@@ -1,6 +1,6 @@
 /**
- * minbus's own scenarios for the comparison harness. Not measured yet: every class here is a TODO
- * stub whose {@code setup} reports "not yet measured" until the bus server and client SDK exist.
- * {@link io.minbus.bench.minbus.MinbusScenarios} lists them; docs/benchmarks.md says how to fill one in.
+ * minbus's own scenarios for the comparison harness, run with the public API (bus, SDK, RPC, host)
+ * as separate processes like the anchors: {@link io.minbus.bench.minbus.MinbusScenarios} lists them;
+ * docs/benchmarks.md ("The minbus scenarios") says what each measures.
  */
 package io.minbus.bench.minbus;
