@@ -128,6 +128,17 @@ class CliTest {
     }
 
     @Test
+    void keysOptionsListLocalPluginsWithoutAKey() throws Exception {
+        bus().register("kv", 3);
+        assertThat(Cli.run(env, "ls", "--keys")).isEqualTo(new Cli.Result(0, "kv 3\n", "")); // proved no key
+        Cli.Running w = Cli.start(env, new java.io.ByteArrayInputStream(new byte[0]), "watch", "--keys");
+        assertThat(w.nextLine()).isEqualTo("kv 3");
+        bus().register("log", 1);
+        assertThat(w.nextLine()).isEqualTo("+ log 1");
+        assertThat(w.stop().exitCode()).isZero();
+    }
+
+    @Test
     void watchPrintsTheSnapshotThenChanges() throws Exception {
         bus().register("kv", 3);
         Cli.Running w = Cli.start(env, new java.io.ByteArrayInputStream(new byte[0]), "watch");
