@@ -24,11 +24,12 @@ final class ServeCommand implements Callable<Integer> {
     @ParentCommand Main main;
 
     @Option(names = "--listen", paramLabel = "ADDR",
-            description = "Listen on ADDR (repeatable): unix:/path/bus.sock, net:HOST:PORT (port 0 = any free port).")
+            description = "Listen on ADDR (repeatable): unix:/path/bus.sock, net:HOST:PORT (port 0 = any free port),"
+                    + " either followed by ~shs:KEY for the secret handshake.")
     List<BusAddress> listen = List.of();
 
     @Option(names = "--key", paramLabel = "FILE",
-            description = "The bus's key pair, for net:HOST:PORT~shs:KEY listeners (default: $MINBUS_KEY_FILE, else"
+            description = "The bus's key pair, for ~shs:KEY listeners (default: $MINBUS_KEY_FILE, else"
                     + " ~/.config/minbus/secret; create one with minbus keygen). Must be mode 0600.")
     java.nio.file.Path key;
 
@@ -116,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Loads the key pair if --key is given or a listener needs one (an existing file only: never created here). */
     private void serverKeys(MinBusServer.Builder builder) {
-        boolean needed = (listen.isEmpty() ? List.of(main.busAddress()) : listen).stream().anyMatch(a -> a instanceof BusAddress.Tcp t && t.shsKey().isPresent());
+        boolean needed = (listen.isEmpty() ? List.of(main.busAddress()) : listen).stream().anyMatch(a -> a.shsKey().isPresent());
         if (key != null || needed) {
             builder.keys(io.minbus.identity.Keys.load(KeygenCommand.keyPath(main.console, key)));
         }

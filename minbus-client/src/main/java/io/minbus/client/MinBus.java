@@ -256,11 +256,11 @@ public interface MinBus extends AutoCloseable {
                 return ClientConnection.open(transport, session, answerTimeout);
             }
             BusAddress target = address != null ? address : BusAddress.defaultAddress();
-            if (target instanceof BusAddress.Tcp tcp && tcp.shsKey().isPresent()) {
+            if (target.shsKey().isPresent()) {
                 Keys ours = keys != null ? keys : Keys.loadOrCreate(Keys.defaultPath());
                 Transport secure;
                 try {
-                    secure = SecureTransport.connect(tcp, NetworkKey.MINBUS, ours);
+                    secure = SecureTransport.connect(target, NetworkKey.MINBUS, ours);
                 } catch (TransportException e) {
                     throw new BusUnreachableException(target.toString(), e.getMessage(), e);
                 }

@@ -61,21 +61,21 @@ public interface SecureTransport extends Transport {
     }
 
     /**
-     * Connects over TCP to an address with a server key, {@code net:HOST:PORT~shs:BASE64KEY}, and
-     * runs the client handshake.
+     * Connects to an address with a server key, {@code net:HOST:PORT~shs:BASE64KEY} or {@code
+     * unix:/PATH~shs:BASE64KEY}, and runs the client handshake.
      *
-     * @throws IllegalArgumentException if the address is not TCP or names no server key
+     * @throws IllegalArgumentException if the address names no server key
      * @throws io.minbus.transport.TransportException if nobody answers
      * @throws HandshakeException if the handshake fails
      */
     static SecureTransport connect(BusAddress address, NetworkKey networkKey, Keys clientKeys) {
         Objects.requireNonNull(address, "address");
-        if (!(address instanceof BusAddress.Tcp tcp) || tcp.shsKey().isEmpty()) {
+        if (address.shsKey().isEmpty()) {
             throw new IllegalArgumentException("a secret handshake needs an address of the form"
-                    + " net:HOST:PORT~shs:BASE64KEY naming the bus's key, not " + address);
+                    + " net:HOST:PORT~shs:BASE64KEY or unix:/PATH~shs:BASE64KEY naming the bus's key, not " + address);
         }
-        Identity server = Identity.fromBase64(tcp.shsKey().get());
-        Transport inner = Transports.connect(new BusAddress.Tcp(tcp.host(), tcp.port(), Optional.empty()));
+        Identity server = Identity.fromBase64(address.shsKey().get());
+        Transport inner = Transports.connect(address.withoutKey());
         return client(inner, networkKey, clientKeys, server);
     }
 }

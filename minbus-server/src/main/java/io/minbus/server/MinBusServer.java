@@ -121,11 +121,14 @@ public final class MinBusServer implements AutoCloseable {
             List<BusAddress> secureAnnounced = new ArrayList<>();
             try {
                 for (BusAddress address : requested) {
-                    if (address instanceof BusAddress.Tcp tcp && tcp.shsKey().isPresent()) {
-                        TransportListener l = Transports.listen(new BusAddress.Tcp(tcp.host(), tcp.port()));
+                    if (address.shsKey().isPresent()) {
+                        TransportListener l = Transports.listen(address.withoutKey());
                         listeners.add(l);
                         secure.add(l);
-                        BusAddress a = new BusAddress.Tcp(tcp.host(), ((BusAddress.Tcp) l.address()).port(), tcp.shsKey());
+                        BusAddress a = switch (l.address()) {
+                            case BusAddress.Tcp bound -> new BusAddress.Tcp(bound.host(), bound.port(), address.shsKey());
+                            case BusAddress.Unix bound -> new BusAddress.Unix(bound.path(), address.shsKey());
+                        };
                         secureAnnounced.add(a);
                         announced.add(a);
                     } else {
@@ -158,11 +161,8 @@ public final class MinBusServer implements AutoCloseable {
      * another key, and a plain TCP address that is not loopback (docs/minbus.md §18.2).
      */
     private void checkIdentity(BusAddress address) {
-        if (!(address instanceof BusAddress.Tcp tcp)) {
-            return;
-        }
-        if (tcp.shsKey().isPresent()) {
-            Identity named = Identity.fromBase64(tcp.shsKey().get());
+        if (address.shsKey().isPresent()) {
+            Identity named = Identity.fromBase64(address.shsKey().get());
             Optional<Identity> ours = identity.identity();
             if (ours.isEmpty()) {
                 throw new IllegalStateException("cannot listen on " + address + ": a secret handshake needs the"
@@ -170,9 +170,12 @@ public final class MinBusServer implements AutoCloseable {
             }
             if (!named.equals(ours.get())) {
                 throw new IllegalArgumentException("cannot listen on " + address + ": it names the key " + named
-                        + ", but this server's key is " + ours.get() + "; use net:" + tcp.host() + ":" + tcp.port()
+                        + ", but this server's key is " + ours.get() + "; use " + address.withoutKey()
                         + "~shs:" + ours.get().base64());
             }
+            return;
+        }
+        if (!(address instanceof BusAddress.Tcp tcp)) {
             return;
         }
         if (!isLoopback(tcp.host())) {

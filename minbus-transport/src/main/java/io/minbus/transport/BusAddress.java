@@ -15,7 +15,9 @@ import java.util.Optional;
  *   <li>{@code net:127.0.0.1:8008}, {@code net:bus.example.org:8008}, {@code net:[::1]:8008}
  *       &mdash; TCP (an IPv6 host goes in brackets);
  *   <li>{@code net:HOST:PORT~shs:BASE64KEY} &mdash; TCP with the secret handshake, naming the
- *       bus's ed25519 public key (32 bytes, standard base64).
+ *       bus's ed25519 public key (32 bytes, standard base64);
+ *   <li>{@code unix:/run/minbus/bus.sock~shs:BASE64KEY} &mdash; a Unix domain socket with the secret
+ *       handshake, so that a process of another user can come in by proving a key (docs/minbus.md §18.3).
  * </ul>
  *
  * {@link #parse} and {@link #toString()} round-trip.
@@ -55,25 +57,44 @@ public sealed interface BusAddress permits BusAddress.Unix, BusAddress.Tcp {
     @Override
     String toString();
 
+    /** The bus's public key for the secret handshake ({@code ~shs:KEY}), in standard base64, if named. */
+    Optional<String> shsKey();
+
+    /** The same endpoint without the {@code ~shs} key: what the byte stream itself connects to or listens on. */
+    BusAddress withoutKey();
+
     /**
      * A Unix domain socket.
      *
      * @param path the absolute path of the socket file
+     * @param shsKey the bus's public key for the secret handshake, in standard base64
      */
-    record Unix(Path path) implements BusAddress {
+    record Unix(Path path, Optional<String> shsKey) implements BusAddress {
 
-        /** Checks that the path is absolute. */
+        /** Checks that the path is absolute and the key, if any, is 32 bytes of base64. */
         public Unix {
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(shsKey, "shsKey");
             if (!path.isAbsolute()) {
                 throw new IllegalArgumentException(
                         "a unix bus address needs an absolute path, not \"" + path + "\"");
             }
+            shsKey.ifPresent(AddressSyntax::checkKey);
+        }
+
+        /** A Unix socket without the secret handshake. */
+        public Unix(Path path) {
+            this(path, Optional.empty());
+        }
+
+        @Override
+        public Unix withoutKey() {
+            return new Unix(path);
         }
 
         @Override
         public String toString() {
-            return "unix:" + path;
+            return "unix:" + path + shsKey.map(k -> "~shs:" + k).orElse("");
         }
     }
 
@@ -94,6 +115,11 @@ public sealed interface BusAddress permits BusAddress.Unix, BusAddress.Tcp {
         /** A TCP address without the secret handshake. */
         public Tcp(String host, int port) {
             this(host, port, Optional.empty());
+        }
+
+        @Override
+        public Tcp withoutKey() {
+            return new Tcp(host, port);
         }
 
         /** This address with another port. */

@@ -27,6 +27,8 @@ class BusAddressTest {
         "net:[fe80::1%eth0]:1",
         "net:127.0.0.1:8008~shs:" + KEY,
         "net:[::1]:8008~shs:" + KEY,
+        "unix:/run/minbus/bus.sock~shs:" + KEY,
+        "unix:/home/ann/~stuff/bus.sock~shs:" + KEY,
     })
     void parseAndToStringRoundTrip(String text) {
         assertThat(BusAddress.parse(text)).hasToString(text);
@@ -38,6 +40,18 @@ class BusAddressTest {
         assertThat(BusAddress.parse("unix:/a/b.sock")).isEqualTo(new BusAddress.Unix(Path.of("/a/b.sock")));
         assertThat(BusAddress.parse("net:[::1]:80")).isEqualTo(new BusAddress.Tcp("::1", 80));
         assertThat(BusAddress.parse("net:h:80~shs:" + KEY)).isEqualTo(new BusAddress.Tcp("h", 80, Optional.of(KEY)));
+        assertThat(BusAddress.parse("unix:/a/b.sock~shs:" + KEY))
+                .isEqualTo(new BusAddress.Unix(Path.of("/a/b.sock"), Optional.of(KEY)));
+        assertThat(BusAddress.parse("unix:/a/~b.sock")).isEqualTo(new BusAddress.Unix(Path.of("/a/~b.sock")));
+    }
+
+    @Test
+    void theKeyIsPartOfTheAddressAndWithoutKeyDropsIt() {
+        BusAddress unix = BusAddress.parse("unix:/a/b.sock~shs:" + KEY);
+        assertThat(unix.shsKey()).contains(KEY);
+        assertThat(unix.withoutKey()).isEqualTo(new BusAddress.Unix(Path.of("/a/b.sock")));
+        assertThat(unix.withoutKey().shsKey()).isEmpty();
+        assertThat(BusAddress.parse("net:h:1~shs:" + KEY).withoutKey()).isEqualTo(new BusAddress.Tcp("h", 1));
     }
 
     @Test
@@ -52,6 +66,7 @@ class BusAddressTest {
         "net:", "net:host", "net:host:", "net::80", "net:host:http", "net:host:65536", "net:host:-1",
         "net:host:123456", "net:::1:80", "net:[::1]", "net:[::1]80", "net:h:80~shs:", "net:h:80~shs:%%%",
         "net:h:80~shs:AAAA", "net:h:80~noise:x", "net:two words:80", "net:h/x:80",
+        "unix:/a/b.sock~shs:", "unix:/a/b.sock~shs:AAAA", "unix:relative~shs:" + KEY,
     })
     void rejectsWhatIsNotAnAddressNamingTheAcceptedForms(String text) {
         assertThatThrownBy(() -> BusAddress.parse(text))

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Accepts on a {@code net:HOST:PORT~shs:KEY} listener (docs/minbus.md §18.2): a platform thread
+ * Accepts on a {@code net:HOST:PORT~shs:KEY} or {@code unix:/PATH~shs:KEY} listener (docs/minbus.md
+ * §18.2, §18.3): a platform thread
  * accepts (blocking); each connection gets a platform thread that runs the server side of the secret
  * handshake and then pumps box-stream plaintext into a pair of NIO pipes that a selector {@link Loop}
  * serves like an in-process connection ({@link Io.PipeIo}), and a second platform thread that pumps

@@ -13,7 +13,7 @@ public final class AddressSyntax {
 
     static final String FORMS =
             "accepted forms: unix:/absolute/path/bus.sock, net:HOST:PORT, net:[IPV6]:PORT,"
-                    + " each net form optionally followed by ~shs:BASE64KEY";
+                    + " each optionally followed by ~shs:BASE64KEY";
     private static final int KEY_BYTES = 32;
 
     private AddressSyntax() {}
@@ -36,11 +36,17 @@ public final class AddressSyntax {
     }
 
     private static BusAddress parseUnix(String path) {
+        Optional<String> key = Optional.empty();
+        int shs = path.lastIndexOf("~shs:");
+        if (shs >= 0) {
+            key = Optional.of(path.substring(shs + "~shs:".length()));
+            path = path.substring(0, shs);
+        }
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("the unix path must be absolute");
         }
         try {
-            return new BusAddress.Unix(Path.of(path));
+            return new BusAddress.Unix(Path.of(path), key);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("invalid path: " + e.getReason());
         }
@@ -104,7 +110,8 @@ public final class AddressSyntax {
         return c > ' ' && c < 127 && "[]~/@?#\\\"".indexOf(c) < 0;
     }
 
-    private static void checkKey(String key) {
+    /** A {@code ~shs} key: 32 bytes in standard base64. */
+    public static void checkKey(String key) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(key);
