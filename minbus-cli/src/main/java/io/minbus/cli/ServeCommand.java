@@ -82,6 +82,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Drop a connection that does not answer a ping within this (default 30s).")
     Duration heartbeatTimeout;
 
+    @Option(names = "--visibility-timeout", paramLabel = "DUR", converter = Units.DurationConverter.class,
+            description = "How long an explicit plugin has to answer whether a requester may see it; silence is a"
+                    + " denial (default 10s).")
+    Duration visibilityTimeout;
+
+    @Option(names = "--max-visibility-questions", paramLabel = "N",
+            description = "Unanswered visibility questions per explicit plugin (default 64).")
+    Integer maxVisibilityQuestions;
+
     @Override
     public Integer call() {
         MinBusServer.Builder builder = MinBusServer.builder()
@@ -158,6 +167,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (heartbeatTimeout != null) {
                 b.heartbeatTimeout(heartbeatTimeout);
+            }
+            if (visibilityTimeout != null) {
+                b.visibilityTimeout(visibilityTimeout);
+            }
+            if (maxVisibilityQuestions != null) {
+                b.maxVisibilityQuestions(maxVisibilityQuestions);
             }
             return b.build();
         } catch (IllegalArgumentException | ArithmeticException e) {

@@ -283,7 +283,8 @@ class CliTest {
         Path socket = dir.resolve("bus.sock");
         Cli.Running serve = Cli.start(Map.of(), new java.io.ByteArrayInputStream(new byte[0]),
                 "serve", "--listen", "unix:" + socket, "--listen", "net:127.0.0.1:0", "--loops", "1",
-                "--relay-buffer", "16k", "--heartbeat-interval", "5s", "--heartbeat-timeout", "10s");
+                "--relay-buffer", "16k", "--heartbeat-interval", "5s", "--heartbeat-timeout", "10s",
+                "--visibility-timeout", "5s", "--max-visibility-questions", "16");
         assertThat(serve.nextLine()).isEqualTo("unix:" + socket);
         String tcp = serve.nextLine();
         assertThat(tcp).startsWith("net:127.0.0.1:").doesNotEndWith(":0");
