@@ -382,6 +382,16 @@ public final class MuxEngine {
         return scheduler.output();
     }
 
+    /**
+     * Whether {@link #output()} keeps its buffer (one chunk size plus a little) between calls. Off by
+     * default, so that a server holding thousands of idle connections holds no output buffers, and
+     * allocates a small one per turn; a client with one connection turns it on and allocates once.
+     */
+    public MuxEngine retainOutputBuffer(boolean value) {
+        scheduler.retain(value);
+        return this;
+    }
+
     // ---------------------------------------------------------------- input (§5-§10)
 
     /**

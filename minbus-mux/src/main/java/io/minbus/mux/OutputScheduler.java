@@ -33,6 +33,10 @@ final class OutputScheduler {
      * @param finalSent told when a close or the last byte of a response left: the half's final chunk
      */
     private final ByteBuffer NONE = ByteBuffer.allocate(0);
+    /** The first allocation when not retaining: most turns carry a few small chunks; ensure() grows it. */
+    private static final int SMALL_FIRST = 4096;
+    /** Keep the output buffer between turns (a client's one connection) or drop it when drained (a bus's thousands). */
+    private boolean retain;
 
     OutputScheduler(int maxChunk, FrameLog log, Consumer<Half> finalSent) {
         this.maxChunk = maxChunk;
@@ -41,6 +45,14 @@ final class OutputScheduler {
         this.finalSent = finalSent;
         this.out = NONE; // allocated when there is something to send, released when all was taken
 
+    }
+
+    /** See {@link MuxEngine#retainOutputBuffer(boolean)}. */
+    void retain(boolean value) {
+        retain = value;
+        if (!value && !out.hasRemaining()) {
+            out = NONE;
+        }
     }
 
     void queueControl(Chunk chunk) {
@@ -91,11 +103,15 @@ final class OutputScheduler {
      */
     ByteBuffer output() {
         if (!out.hasRemaining() && !hasQueuedChunks()) {
-            out = NONE; // idle connections hold no output buffer (10,000 connections on a bus)
-            return out;
+            if (!retain) {
+                out = NONE; // idle connections hold no output buffer (10,000 connections on a bus)
+            }
+            return out.limit(out.position());
         }
         if (out.capacity() == 0) {
-            out = ByteBuffer.allocate(target + 1024).limit(0);
+            // Retained buffers are allocated once at full size; the others start small, since allocating
+            // (and zeroing) a chunk-sized buffer per turn cost more than the rest of a small send.
+            out = ByteBuffer.allocate(retain ? target + 1024 : SMALL_FIRST).limit(0);
         }
         out.compact();
         while (out.position() < target) {

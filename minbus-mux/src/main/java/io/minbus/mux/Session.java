@@ -86,7 +86,8 @@ public final class Session implements AutoCloseable {
             throw preambleTimeout(transport, config, null);
         }
         SessionEvents events = new SessionEvents(core);
-        core.engine = new MuxEngine(config.limits(), peer.limits(), config.chunkSize(), events, config.name());
+        core.engine = new MuxEngine(config.limits(), peer.limits(), config.chunkSize(), events, config.name())
+                .retainOutputBuffer(true);
         Entity top = core.engine.top();
         SessionEvents.Ends ends = SessionEvents.Ends.of(core, top);
         top.attach(ends);
