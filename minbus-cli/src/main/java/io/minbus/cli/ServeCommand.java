@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " *.plugin.json manifests, docs/host.md section 9); they are stopped with the bus.")
     java.nio.file.Path plugins;
 
-    @Option(names = "--loops", paramLabel = "N", description = "Selector threads (default: one per core).")
+    @Option(names = "--loops", paramLabel = "N", description = "Selector threads (default: half the cores, at least one).")
     Integer loops;
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Connections held at once (default 16384).")
