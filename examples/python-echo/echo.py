@@ -341,6 +341,9 @@ class Plugin:
         self.write(ch, message)
 
 
+EXIT_CONNECTION_LOST = 75  # EX_TEMPFAIL: the bus went away or is not there yet
+
+
 def main():
     env = os.environ
     if not env.get("MINBUS_PLUGIN_SECRET"):
@@ -368,7 +371,14 @@ def main():
         Plugin(env).run()
     except EOFError as e:
         log(str(e))
-        return 0
+        # On a socket the end of the bus stream means the bus is gone: 75 (EX_TEMPFAIL, as the Java SDK)
+        # lets an on-failure restart policy bring us back once it is up again (docs/host.md 5.1). In
+        # pipe mode the host ending our stdin is its way of stopping us: a normal exit.
+        return 0 if env["MINBUS_ADDRESS"] == "pipe:stdio" else EXIT_CONNECTION_LOST
+    except OSError as e:
+        log("the bus at %s is not reachable: %s; exiting with status 75 (try again later)"
+            % (env["MINBUS_ADDRESS"], e))
+        return EXIT_CONNECTION_LOST
     return 0
 
 
