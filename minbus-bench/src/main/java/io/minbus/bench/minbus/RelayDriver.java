@@ -15,9 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Plugin A of the relayed scenarios, a driver (the {@link DriverCommand} protocol): registered as
@@ -77,87 +74,17 @@ public final class RelayDriver {
         while (echoes.size() < c.concurrency()) {
             echoes.add(me.connect("echo-" + echoes.size()));
         }
-        DriverLoop.Deadlines d = DriverLoop.Deadlines.of(c);
-        if (c.concurrency() == 1) {
-            Lane lane = new Lane(echoes.get(0), c.size(), d);
-            lane.run();
-            return lane.result();
-        }
-        List<Lane> lanes = new ArrayList<>();
+        List<Exchanges.Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < c.concurrency(); i++) {
-            lanes.add(new Lane(echoes.get(i), c.size(), d));
-        }
-        try (ExecutorService threads = platform ? Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())
-                : Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> f = new ArrayList<>();
-            for (Lane l : lanes) {
-                f.add(threads.submit(() -> {
-                    l.run();
-                    return null;
-                }));
-            }
-            for (Future<?> x : f) {
-                x.get();
-            }
-        }
-        LatencyHistogram all = new LatencyHistogram();
-        long count = 0;
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (Lane l : lanes) {
-            all.add(l.hist);
-            count += l.count;
-            if (l.count > 0) {
-                first = Math.min(first, l.first);
-                last = Math.max(last, l.last);
-            }
-        }
-        return new RoundResult(count, count == 0 ? 0 : last - first, count * 2 * c.size(), all);
-    }
-
-    /** One channel's exchanges, one message out at a time. */
-    private static final class Lane {
-        final Channel ch;
-        final DriverLoop.Deadlines d;
-        final ByteBuffer out;
-        final LatencyHistogram hist = new LatencyHistogram();
-        long count;
-        long first;
-        long last;
-
-        Lane(Channel ch, int size, DriverLoop.Deadlines d) {
-            this.ch = ch;
-            this.d = d;
-            this.out = ByteBuffer.allocate(size);
-        }
-
-        void run() throws IOException {
-            for (;;) {
-                long t0 = System.nanoTime();
-                if (t0 >= d.end()) {
-                    return;
-                }
+            Channel ch = echoes.get(i);
+            ByteBuffer out = ByteBuffer.allocate(c.size());
+            exchanges.add(() -> {
                 out.clear();
                 ch.send(out); // the SDK copies the message: the buffer can be reused
-                ByteBuffer in = ch.receive();
-                long t1 = System.nanoTime();
-                if (in.remaining() != out.capacity()) {
-                    throw new IOException("echo answered " + in.remaining() + " bytes to " + out.capacity());
-                }
-                if (t0 >= d.warmEnd()) {
-                    if (count == 0) {
-                        first = t0;
-                    }
-                    hist.record(t1 - t0);
-                    count++;
-                    last = t1;
-                }
-            }
+                return ch.receive().remaining();
+            });
         }
-
-        RoundResult result() {
-            return new RoundResult(count, count == 0 ? 0 : last - first, count * 2 * out.capacity(), hist);
-        }
+        return Exchanges.run(exchanges, c.size(), DriverLoop.Deadlines.of(c), platform);
     }
 
     // ------------------------------------------------------------------ one way: bulk and messages

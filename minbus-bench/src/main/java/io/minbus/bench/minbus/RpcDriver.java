@@ -1,7 +1,6 @@
 package io.minbus.bench.minbus;
 
 import io.minbus.bench.harness.DriverCommand;
-import io.minbus.bench.harness.LatencyHistogram;
 import io.minbus.bench.harness.RoundResult;
 import io.minbus.bench.harness.Workload;
 import io.minbus.bench.peers.DriverLoop;
@@ -12,9 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Driver of the RPC scenario: a typed proxy of {@link BenchEcho} from {@link BusRpc#proxy} (one
@@ -45,75 +41,11 @@ public final class RpcDriver {
         if (c.workload() != Workload.ROUND_TRIP) {
             throw new IllegalArgumentException("unsupported workload " + c.workload());
         }
-        DriverLoop.Deadlines d = DriverLoop.Deadlines.of(c);
-        List<Caller> callers = new ArrayList<>();
+        List<Exchanges.Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < c.concurrency(); i++) {
-            callers.add(new Caller(echo, c.size(), d));
+            byte[] body = new byte[c.size()];
+            exchanges.add(() -> echo.echo(body).length);
         }
-        if (c.concurrency() == 1) {
-            callers.get(0).call();
-        } else {
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<Object>> f = new ArrayList<>();
-                for (Caller x : callers) {
-                    f.add(threads.submit(x::call));
-                }
-                for (Future<Object> x : f) {
-                    x.get();
-                }
-            }
-        }
-        LatencyHistogram all = new LatencyHistogram();
-        long count = 0;
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (Caller x : callers) {
-            all.add(x.hist);
-            count += x.count;
-            if (x.count > 0) {
-                first = Math.min(first, x.first);
-                last = Math.max(last, x.last);
-            }
-        }
-        return new RoundResult(count, count == 0 ? 0 : last - first, count * 2 * c.size(), all);
-    }
-
-    /** One caller: one call in flight at a time. */
-    private static final class Caller {
-        final BenchEcho echo;
-        final byte[] body;
-        final DriverLoop.Deadlines d;
-        final LatencyHistogram hist = new LatencyHistogram();
-        long count;
-        long first;
-        long last;
-
-        Caller(BenchEcho echo, int size, DriverLoop.Deadlines d) {
-            this.echo = echo;
-            this.body = new byte[size];
-            this.d = d;
-        }
-
-        Object call() throws IOException {
-            for (;;) {
-                long t0 = System.nanoTime();
-                if (t0 >= d.end()) {
-                    return null;
-                }
-                byte[] answer = echo.echo(body);
-                long t1 = System.nanoTime();
-                if (answer.length != body.length) {
-                    throw new IOException("echo answered " + answer.length + " bytes to " + body.length);
-                }
-                if (t0 >= d.warmEnd()) {
-                    if (count == 0) {
-                        first = t0;
-                    }
-                    hist.record(t1 - t0);
-                    count++;
-                    last = t1;
-                }
-            }
-        }
+        return Exchanges.run(exchanges, c.size(), DriverLoop.Deadlines.of(c), false);
     }
 }
