@@ -11,16 +11,12 @@ import io.minbus.server.MinBusServer;
 import io.minbus.server.ServerLimits;
 import io.minbus.transport.BusAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,19 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * bus with a TCP listener that runs the secret handshake: each peer proves a key of its own.
  */
 @Timeout(90)
-class ExplicitVisibilityTest {
+class ExplicitVisibilityTest extends BusFixture {
     static final Duration WAIT = Duration.ofSeconds(20);
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    final Keys serverKeys = Keys.generate();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-        pool.shutdownNow();
-    }
 
     BusAddress start(ServerLimits limits) {
         MinBusServer s = MinBusServer.builder().keys(serverKeys).limits(limits).loops(2)

@@ -12,34 +12,19 @@ import io.minbus.server.MinBusServer;
 import io.minbus.transport.BusAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Identity on the real bus (docs/minbus.md §18): TCP with the secret handshake, plugins and peers, refusals. */
 @Timeout(60)
-class IdentityTest {
+class IdentityTest extends BusFixture {
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    final Keys serverKeys = Keys.generate();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-        pool.shutdownNow();
-    }
 
     MinBusServer server(MinBusServer.Builder b) {
         MinBusServer s = b.loops(2).start();

@@ -10,14 +10,9 @@ import io.minbus.server.MinBusServer;
 import io.minbus.transport.BusAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,19 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * proves another key is a peer.
  */
 @Timeout(60)
-class UnixShsTest {
+class UnixShsTest extends BusFixture {
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    final Keys serverKeys = Keys.generate();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-        pool.shutdownNow();
-    }
 
     /** A bus on a plain socket (index 0) and a ~shs socket (index 1). */
     MinBusServer server() {
