@@ -37,3 +37,6 @@ else
   echo "skipped dbus_peer: libsystemd-dev (sd-bus) is not installed" | tee -a "$OUT/BUILD.txt" >&2
 fi
 build dbus_launch
+# the C example plugin (examples/c-echo) for minbus/startup-c: static like the trivial binary when it can be
+cecho() { "$CC" $CFLAGS -o "$OUT/c-echo" "$ROOT/examples/c-echo/echo.c" "$@" && echo "built c-echo $*" >>"$OUT/BUILD.txt"; }
+cecho -static 2>/dev/null || cecho

@@ -77,6 +77,8 @@ public final class MinbusScenarios {
                     ctx.root().resolve("examples/python-echo/echo.py").toString()));
             return cmd;
         }));
+        out.add(startup("minbus/startup-c", "minbus: C plugin (examples/c-echo)", launch,
+                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "exec", ctx.nativeProgram("c-echo"))));
         return out;
     }
 
