@@ -8,13 +8,21 @@ environment and the launch handshake). Run it with a host, e.g. `minbus launch e
 Environment (docs/host.md section 1): MINBUS_ADDRESS (unix:PATH, net:HOST:PORT, or pipe:stdio for
 pipe mode), MINBUS_PLUGIN_SECRET, MINBUS_PROTOCOL_VERSIONS, MINBUS_PLUGIN_NAME, MINBUS_STDIN.
 """
-import collections
-import hashlib
-import hmac
 import os
-import socket
+import select
 import sys
-import threading
+
+# Start-up matters for a plugin (the host waits for it), so only cheap modules are imported here:
+# - the socket module's C core: socket.py itself imports enum, selectors and more (about as long
+#   as the rest of this plugin's start-up), and this plugin needs none of it;
+# - hashlib and hmac (they load OpenSSL) once the registration is out, while the bus and the host
+#   work on it (Plugin.flush_top);
+# - no threads (the reading loop watches the stdin lifeline, Reader.exact), no collections.
+try:
+    import _socket as socket
+except ImportError:  # not CPython
+    import socket
+hashlib = hmac = None
 
 NOT_LAUNCHED = ("This is a minbus plugin; it is started by a minbus host "
                 "(e.g. `minbus launch PATH`), not directly.")
@@ -52,12 +60,20 @@ def payload(data):
 class Reader:
     """Blocking reads of exact sizes from a socket or a file descriptor."""
 
-    def __init__(self, recv):
+    def __init__(self, recv, fd, lifeline):
         self.recv = recv
         self.buf = bytearray()
+        self.watch = [fd, 0] if lifeline else None  # stdin: the host's lifeline (docs/host.md 6)
 
     def exact(self, n):
         while len(self.buf) < n:
+            if self.watch is not None:
+                ready = select.select(self.watch, [], [])[0]
+                if 0 in ready and not os.read(0, 4096):
+                    log("the host is gone; exiting")
+                    os._exit(0)
+                if self.watch[0] not in ready:
+                    continue
             data = self.recv(65536)
             if not data:
                 raise EOFError("the bus closed the connection")
@@ -93,7 +109,7 @@ class Channel:
         self.initiator = initiator
         self.credit = 0            # what we may still send on the half we write
         self.granted = 0           # credit we granted and the server has not used yet
-        self.outbox = collections.deque()   # [message bytes, bytes sent, partial header sent]
+        self.outbox = []           # [message bytes, bytes sent, partial header sent]
         self.partial = None        # [total, bytearray] while a partial payload arrives
         self.read_ended = False    # the half we read is done (closed by the peer and acked, or cancelled)
         self.write_ended = False   # the half we write is done (we closed it, or acked its cancel)
@@ -102,7 +118,7 @@ class Channel:
 
 
 class Plugin:
-    def __init__(self, env):
+    def __init__(self, env, lifeline):
         self.secret = bytes.fromhex(env["MINBUS_PLUGIN_SECRET"])
         self.name = env["MINBUS_PLUGIN_NAME"].encode("utf-8")
         address = env["MINBUS_ADDRESS"]
@@ -111,19 +127,30 @@ class Plugin:
             os.dup2(2, 1)  # stdout carries the session; stray prints go to stderr
             self.recv = lambda n: os.read(rfd, n)
             self._send = lambda b: os.write(wfd, b)
+            fd, lifeline = rfd, False
         elif address.startswith("unix:"):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.connect(address[len("unix:"):])
-            self.recv, self._send = s.recv, s.send
+            self.recv, self._send, fd = s.recv, s.send, s.fileno()
         elif address.startswith("net:"):
             host, port = address[len("net:"):].rsplit(":", 1)
-            s = socket.create_connection((host, int(port)))
-            self.recv, self._send = s.recv, s.send
+            s, error = None, OSError("%s has no address" % host)
+            for family, kind, proto, _, addr in socket.getaddrinfo(host, int(port), 0, socket.SOCK_STREAM):
+                s = socket.socket(family, kind, proto)
+                try:
+                    s.connect(addr)
+                    break
+                except OSError as e:
+                    s.close()
+                    s, error = None, e
+            if s is None:
+                raise error
+            self.recv, self._send, fd = s.recv, s.send, s.fileno()
         else:
             raise SystemExit("MINBUS_ADDRESS=%r is not an address this plugin understands" % address)
-        self.reader = Reader(self.recv)
+        self.reader = Reader(self.recv, fd, lifeline)
         self.top_credit = 0
-        self.top_outbox = collections.deque()
+        self.top_outbox = []
         self.peer_max_frame = 1024
         self.channels = {}
         self.registered = False
@@ -165,9 +192,15 @@ class Plugin:
 
     def flush_top(self):
         while self.top_outbox and len(self.top_outbox[0]) <= self.top_credit:
-            m = self.top_outbox.popleft()
+            m = self.top_outbox.pop(0)
             self.top_credit -= len(m)
             self.chunk(OUT_SINK, 0, P, data=m)
+        global hashlib, hmac
+        if hmac is None and not self.top_outbox:
+            # the registration is out: load what the launch challenge needs while the bus and the
+            # host handle it (OpenSSL takes milliseconds to load), not once the challenge is here
+            import hashlib
+            import hmac
 
     # ---- sending on a channel: credit and partial payloads (protocol.md 7.2, 9) ----
 
@@ -183,7 +216,7 @@ class Plugin:
             if not started and len(msg) <= min(ch.credit, self.peer_max_frame):
                 ch.credit -= len(msg)
                 self.chunk(IN_SINK, ch.id, P, data=msg)
-                ch.outbox.popleft()
+                ch.outbox.pop(0)
                 continue
             if ch.credit == 0:
                 return
@@ -196,7 +229,7 @@ class Plugin:
             self.chunk(IN_SINK, ch.id, P, data=msg[sent:sent + n])
             entry[1] = sent + n
             if entry[1] == len(msg):
-                ch.outbox.popleft()
+                ch.outbox.pop(0)
         if not ch.outbox and ch.close_after_flush and not ch.write_ended:
             ch.write_ended = True
             self.chunk(IN_SINK, ch.id, E, end=b"")
@@ -360,15 +393,10 @@ def main():
               " upgrade whichever side is older" % (env["MINBUS_PLUGIN_NAME"], ",".join(map(str, offered)),
                                                     ",".join(map(str, SUPPORTED_VERSIONS))), file=sys.stderr)
         return 3
-    if env.get("MINBUS_STDIN", "closed") == "closed" and env["MINBUS_ADDRESS"] != "pipe:stdio":
-        def lifeline():  # stdin reads end-of-file when the host stops us or dies (docs/host.md 6)
-            while os.read(0, 4096):
-                pass
-            log("the host is gone; exiting")
-            os._exit(0)
-        threading.Thread(target=lifeline, daemon=True).start()
+    # stdin reads end-of-file when the host stops us or dies (docs/host.md 6)
+    lifeline = env.get("MINBUS_STDIN", "closed") == "closed"
     try:
-        Plugin(env).run()
+        Plugin(env, lifeline).run()
     except EOFError as e:
         log(str(e))
         # On a socket the end of the bus stream means the bus is gone: 75 (EX_TEMPFAIL, as the Java SDK)
