@@ -69,9 +69,10 @@ public final class MinbusScenarios {
                 .build());
         String launch = "host launches plugin → registered → first answered call";
         out.add(startup("minbus/startup-java", "minbus: Java plugin", launch,
-                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java", ctx.classPath())));
+                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java", ctx.classPath(), dir.resolve("plugin.jar").toString())));
         out.add(startup("minbus/startup-java-aot", "minbus: Java plugin, " + (Runtime.version().feature() >= 25 ? "AOT cache" : "CDS archive"), launch,
-                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java-aot", ctx.classPath(), dir.resolve("plugin.aot").toString())));
+                (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "java-aot", ctx.classPath(), dir.resolve("plugin.jar").toString(),
+                        dir.resolve("plugin.aot").toString())));
         out.add(startup("minbus/startup-python", "minbus: Python plugin (examples/python-echo)", launch, (ctx, dir) -> {
             List<String> cmd = new ArrayList<>(ctx.java(StartupDriver.class.getName(), "exec", python(),
                     ctx.root().resolve("examples/python-echo/echo.py").toString()));
