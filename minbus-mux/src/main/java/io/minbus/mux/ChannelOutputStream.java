@@ -13,12 +13,12 @@ final class ChannelOutputStream extends OutputStream {
 
     @Override
     public void write(int b) {
-        out.send(ByteBuffer.wrap(new byte[] {(byte) b}));
+        out.send(ByteBuffer.wrap(new byte[] {(byte) b}), true);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-        out.send(ByteBuffer.wrap(b, off, len)); // the engine copies before send returns
+        out.send(ByteBuffer.wrap(b, off, len), true); // the engine copies before send returns
     }
 
     @Override

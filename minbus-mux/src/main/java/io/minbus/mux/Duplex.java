@@ -25,7 +25,26 @@ public final class Duplex implements Incoming {
 
     /** Sends one message, waiting for credit; see {@link Sink#send}. */
     public void send(ByteBuffer message) {
-        out.send(message);
+        out.send(message, true);
+    }
+
+    /**
+     * Like {@link #send}, but the message may wait in the session's output so that many small
+     * messages leave in one write: until {@link #flush}, a {@code send}, a receive on this session
+     * that has to wait, or 32 KiB (at most the chunk size) of this half's messages are waiting. Use
+     * it for bursts of small messages and call {@link #flush} at the end of a burst.
+     *
+     * @throws EndedException if the peer cancelled
+     * @throws MuxLimitException if longer than the peer's max_message
+     * @throws BrokenException if the session or this channel broke
+     */
+    public void write(ByteBuffer message) {
+        out.send(message, false);
+    }
+
+    /** Writes everything the session holds back, from {@link #write} on any channel; waits for no credit. */
+    public void flush() {
+        out.flush();
     }
 
     /** Sends the message only if there is credit for all of it now; never waits. */
@@ -62,6 +81,7 @@ public final class Duplex implements Incoming {
                 if (out.broken == null) {
                     out.broken = in.broken;
                     out.endAfterTimeout();
+                    out.signal(); // a send waiting for credit on the other half fails now
                 }
             } finally {
                 out.core.lock.unlock();

@@ -1,6 +1,7 @@
 package io.minbus.mux;
 
 import java.time.Duration;
+import java.util.concurrent.locks.Condition;
 
 /**
  * Session-side state shared by both kinds of half: heartbeat counters and the broken mark. All
@@ -13,10 +14,57 @@ abstract sealed class End permits ReadEnd, WriteEnd {
     long pongs;
     /** Set when a ping on this half went unanswered in time. */
     String broken;
+    /**
+     * What the threads waiting on this half wait on (messages, credit, pongs, the end of another
+     * thread's send). One condition per half, not one per session: with 64 calls in flight, a
+     * session-wide signal woke all 64 waiters for every response.
+     */
+    private final Condition changed;
+    private int waiters;
 
     End(SessionCore core, Half half) {
         this.core = core;
         this.half = half;
+        this.changed = core.lock.newCondition();
+    }
+
+    /** Wakes the threads waiting on this half (lock held). */
+    final void signal() {
+        if (waiters > 0) {
+            changed.signalAll();
+        }
+    }
+
+    /** Waits for {@link #signal} or a session failure, at most {@code nanos} (lock held); returns the time left. */
+    final long await(long nanos) throws InterruptedException {
+        enter();
+        try {
+            return changed.awaitNanos(nanos);
+        } finally {
+            leave();
+        }
+    }
+
+    /** Waits for {@link #signal} or a session failure, without a time limit (lock held). */
+    final void await() throws InterruptedException {
+        enter();
+        try {
+            changed.await();
+        } finally {
+            leave();
+        }
+    }
+
+    private void enter() {
+        if (waiters++ == 0) {
+            core.waiting.add(this);
+        }
+    }
+
+    private void leave() {
+        if (--waiters == 0) {
+            core.waiting.remove(this);
+        }
     }
 
     /** Ends the half after an unanswered ping (lock held). */
@@ -58,11 +106,11 @@ abstract sealed class End permits ReadEnd, WriteEnd {
                     if (broken == null) {
                         broken = half + " is broken: no answer to a ping within " + timeout.toMillis() + " ms";
                         endAfterTimeout();
-                        core.changed.signalAll();
+                        signal();
                     }
                     return false;
                 }
-                left = core.changed.awaitNanos(left);
+                left = await(left);
             }
             return true;
         } catch (InterruptedException e) {

@@ -27,7 +27,7 @@ public final class IncomingRequest implements Incoming {
      * @throws IllegalStateException if responded or refused before
      */
     public void respond(ByteBuffer message) {
-        response.send(message);
+        response.send(message, true);
     }
 
     /** Refuses to respond, with an end payload (an error) the requester receives. A no-op once cancelled. */

@@ -14,7 +14,10 @@ final class OutMessage {
     long emitted;
     /** Whether its first chunk went out (then, if not complete, the half is in partial mode). */
     boolean started;
-    private final ArrayDeque<ByteBuffer> pieces = new ArrayDeque<>();
+    /** The oldest piece not completely emitted; most messages have just one. */
+    private ByteBuffer head;
+    /** The pieces after {@link #head}, created for the second piece only. */
+    private ArrayDeque<ByteBuffer> more;
 
     OutMessage(long total) {
         this.total = total;
@@ -35,20 +38,26 @@ final class OutMessage {
 
     void append(ByteBuffer copy) {
         supplied += copy.remaining();
-        pieces.add(copy);
+        if (head == null) {
+            head = copy;
+        } else {
+            if (more == null) {
+                more = new ArrayDeque<>(4);
+            }
+            more.add(copy);
+        }
     }
 
     /** Copies the next {@code n} buffered bytes into {@code dst} and counts them as emitted. */
     void emitInto(ByteBuffer dst, int n) {
         int left = n;
         while (left > 0) {
-            ByteBuffer head = pieces.peek();
             int take = Math.min(left, head.remaining());
             dst.put(dst.position(), head, head.position(), take);
             dst.position(dst.position() + take);
             head.position(head.position() + take);
             if (!head.hasRemaining()) {
-                pieces.poll();
+                head = more == null ? null : more.poll();
             }
             left -= take;
         }

@@ -109,9 +109,10 @@ final class OutputScheduler {
             return out.limit(out.position());
         }
         if (out.capacity() == 0) {
-            // Retained buffers are allocated once at full size; the others start small, since allocating
+            // Retained buffers are allocated once at full size, direct (a socket write from a heap buffer
+            // copies it into a temporary direct one first); the others start small, since allocating
             // (and zeroing) a chunk-sized buffer per turn cost more than the rest of a small send.
-            out = ByteBuffer.allocate(retain ? target + 1024 : SMALL_FIRST).limit(0);
+            out = (retain ? ByteBuffer.allocateDirect(target + 1024) : ByteBuffer.allocate(SMALL_FIRST)).limit(0);
         }
         out.compact();
         while (out.position() < target) {
@@ -197,7 +198,8 @@ final class OutputScheduler {
     /** Makes room for {@code n} more bytes (write mode). */
     private void ensure(int n) {
         if (out.remaining() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + n));
+            int size = Math.max(out.capacity() * 2, out.position() + n);
+            ByteBuffer bigger = out.isDirect() ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
             out.flip();
             bigger.put(out);
             out = bigger;

@@ -50,13 +50,15 @@ final class ReadEnd extends End {
             }
         }
         maybeGrant();
-        core.changed.signalAll();
+        if (last) {
+            signal(); // a fragment of a message nobody can take yet wakes nobody
+        }
     }
 
     void onClosed(ByteBuffer reason) {
         assembling = null; // a partial payload the writer aborted (docs/protocol.md §9)
         closedReason = reason;
-        core.changed.signalAll();
+        signal();
     }
 
     private void maybeGrant() {
@@ -80,6 +82,8 @@ final class ReadEnd extends End {
      */
     Optional<ByteBuffer> receive(long deadline, boolean forever) {
         ByteBuffer m;
+        boolean flushed = false;
+        boolean write;
         core.lock.lock();
         try {
             while ((m = messages.poll()) == null) {
@@ -90,25 +94,39 @@ final class ReadEnd extends End {
                 if (cancelledByUs) {
                     throw new IllegalStateException(half + " was cancelled by us");
                 }
+                if (!flushed && core.engine.hasQueuedChunks()) {
+                    // messages sent without flush go out before we wait: their answer may be what we wait for
+                    flushed = true;
+                    core.lock.unlock();
+                    try {
+                        core.kick();
+                    } finally {
+                        core.lock.lock();
+                    }
+                    continue;
+                }
                 if (forever) {
-                    core.changed.await();
+                    await();
                 } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return Optional.empty();
                     }
-                    core.changed.awaitNanos(left);
+                    await(left);
                 }
             }
             buffered -= m.remaining();
             maybeGrant();
+            write = core.engine.hasQueuedChunks(); // a grant, or messages sent without flush
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokenException("interrupted while waiting for a message on " + half, e);
         } finally {
             core.lock.unlock();
         }
-        core.kick();
+        if (write) {
+            core.kick();
+        }
         return Optional.of(m);
     }
 
@@ -132,7 +150,7 @@ final class ReadEnd extends End {
                 messages.clear();
                 buffered = 0;
                 assembling = null;
-                core.changed.signalAll();
+                signal();
             }
         } finally {
             core.lock.unlock();

@@ -115,7 +115,7 @@ public final class Session implements AutoCloseable {
 
     /** Sends a top-level message (consumed), waiting for credit. */
     public void send(ByteBuffer message) {
-        core.topWrite.send(message);
+        core.topWrite.send(message, true);
     }
 
     /** Sends a top-level message only if there is credit for all of it now; never waits. */

@@ -41,7 +41,7 @@ public final class SessionConfig {
     }
 
     /**
-     * The defaults: {@link Limits#defaults()}, 64 KiB window and chunks, heartbeat every 10 s, 30 s
+     * The defaults: {@link Limits#defaults()}, 1 MiB window, 64 KiB chunks, heartbeat every 10 s, 30 s
      * timeout, 10 s for the peer's preamble.
      */
     public static SessionConfig defaults() {
@@ -105,7 +105,7 @@ public final class SessionConfig {
     /** Builds a {@link SessionConfig}. */
     public static final class Builder {
         private Limits limits = Limits.defaults();
-        private int window = 64 * 1024;
+        private int window = 1024 * 1024;
         private int chunkSize = 64 * 1024;
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private Duration heartbeatTimeout = Duration.ofSeconds(30);

@@ -6,6 +6,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * readers both wait to write would deadlock) and for heartbeats.
  *
  * <p>Locks: {@link #lock} guards the engine and all session state and is never held while blocking
- * on the transport; {@link #writeLock} serialises transport writes. All waits use {@link #changed}.
+ * on the transport; {@link #writeLock} serialises transport writes. {@link Session#accept()} waits
+ * on {@link #changed}; a thread waiting on a half waits on that half's own condition
+ * ({@link End#await}), and {@link #fail} wakes them all.
  */
 final class SessionCore {
     private static final Logger LOG = System.getLogger("minbus.mux.session");
@@ -30,6 +35,8 @@ final class SessionCore {
     final Transport transport;
     final SessionConfig config;
     final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
+    /** The halves some thread waits on, to wake when the session fails (see {@link End#await}). */
+    final Set<End> waiting = new HashSet<>();
     MuxEngine engine;
     ReadEnd topRead;
     WriteEnd topWrite;
@@ -77,12 +84,20 @@ final class SessionCore {
                 failure = why;
                 LOG.log(Level.DEBUG, () -> config.name() + ": " + why.getMessage());
             }
-            changed.signalAll();
-            work.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }
         transport.close();
+    }
+
+    /** Wakes every waiting thread: the session failed (lock held). */
+    private void wakeAll() {
+        changed.signalAll();
+        work.signalAll();
+        for (End e : List.copyOf(waiting)) {
+            e.signal();
+        }
     }
 
     /** Closes the session: best-effort flush of what is queued, then the transport. */
@@ -202,8 +217,7 @@ final class SessionCore {
                 BrokenException why = new BrokenException("connection broken: no answer to a heartbeat ping on "
                         + transport.description() + " within " + config.heartbeatTimeout().toMillis() + " ms");
                 failure = why;
-                changed.signalAll();
-                work.signalAll();
+                wakeAll();
                 transport.close(); // does not block; the reader thread then sees the end
                 return 1;
             } else {
@@ -227,7 +241,7 @@ final class SessionCore {
     // ------------------------------------------------------------------ reading
 
     private void readLoop(ByteBuffer leftover) {
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024); // a heap buffer costs a copy per read
         try {
             if (leftover.hasRemaining()) {
                 received(leftover);

@@ -51,7 +51,7 @@ final class SessionEvents implements MuxListener {
 
     @Override
     public void credit(Half half, long amount) {
-        core.changed.signalAll();
+        end(half).signal();
     }
 
     @Override
@@ -66,7 +66,8 @@ final class SessionEvents implements MuxListener {
 
     @Override
     public void pong(Half half) {
-        end(half).pongs++;
-        core.changed.signalAll();
+        End end = end(half);
+        end.pongs++;
+        end.signal();
     }
 }

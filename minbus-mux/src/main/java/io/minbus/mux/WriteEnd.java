@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 final class WriteEnd extends End {
     private static final int MAX_PIECE = 1024 * 1024;
+    /** A {@link #send} without flush writes once this many bytes of the half wait unwritten. */
+    static final int FLUSH_AT = 32 * 1024;
 
     /** A thread is in the middle of a message on this half; others wait (messages are not interleaved). */
     private boolean sending;
@@ -22,17 +24,22 @@ final class WriteEnd extends End {
 
     void onCancelled(ByteBuffer reason) {
         cancelledReason = reason;
-        core.changed.signalAll();
+        signal();
     }
 
-    /** Sends one message, waiting for credit as needed. */
-    void send(ByteBuffer message) {
+    /**
+     * Sends one message, waiting for credit as needed. With {@code flush} false the message may stay
+     * in the session's output until a later flush, send or receive (or until {@link #FLUSH_AT} bytes
+     * of this half wait), so that many small messages leave in one write.
+     */
+    void send(ByteBuffer message, boolean flush) {
         core.lock.lock();
         boolean mine = false;
+        boolean write = true;
         try {
             check(message.remaining());
             while (sending) {
-                core.changed.await();
+                await();
                 check(message.remaining());
             }
             sending = true;
@@ -53,7 +60,7 @@ final class WriteEnd extends End {
                     }
                     checkMidMessage();
                     if (available() <= 0) {
-                        core.changed.await();
+                        await();
                         checkMidMessage();
                     }
                     continue;
@@ -65,6 +72,8 @@ final class WriteEnd extends End {
                     checkMidMessage();
                 }
             }
+            // without flush, small messages wait for more (a later send, flush or receive writes them)
+            write = flush || core.engine.queuedBytes(half) >= Math.min(FLUSH_AT, core.config.chunkSize());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (mine && message.hasRemaining()) {
@@ -74,8 +83,21 @@ final class WriteEnd extends End {
         } finally {
             if (mine) {
                 sending = false;
-                core.changed.signalAll();
+                signal();
             }
+            core.lock.unlock();
+        }
+        if (write) {
+            core.kick();
+        }
+    }
+
+    /** Writes what the session has queued: the messages sent without flush (see {@link #send}). */
+    void flush() {
+        core.lock.lock();
+        try {
+            checkUsable();
+        } finally {
             core.lock.unlock();
         }
         core.kick();
@@ -110,7 +132,7 @@ final class WriteEnd extends End {
             // gets a BrokenException.
             closedByUs = true;
             core.engine.close(half, reason);
-            core.changed.signalAll();
+            signal();
         } finally {
             core.lock.unlock();
         }

@@ -93,6 +93,104 @@ abstract class AbstractSessionConformanceTest {
 
     // ------------------------------------------------------------------ tests
 
+    /** Room for bursts: the default 1 MiB window and 64 KiB chunks. */
+    static final SessionConfig ROOMY = SessionConfig.builder().name("roomy").build();
+
+    @Test
+    void aWrittenMessageWaitsForFlush() throws Exception {
+        Session[] s = sessions(ROOMY, ROOMY);
+        Duplex a = s[0].openDuplex(text("d"));
+        Duplex b = (Duplex) s[1].accept();
+        a.write(text("held back"));
+        assertThat(b.receive(Duration.ofMillis(300))).as("not flushed yet").isEmpty();
+        a.flush();
+        assertThat(text(b.receive())).isEqualTo("held back");
+    }
+
+    @Test
+    void writesFlushThemselvesOnce32KiBWait() throws Exception {
+        Session[] s = sessions(ROOMY, ROOMY);
+        Duplex a = s[0].openDuplex(text("d"));
+        Duplex b = (Duplex) s[1].accept();
+        int n = WriteEnd.FLUSH_AT / 64 + 10; // the burst passes the threshold; its tail stays behind
+        for (int i = 0; i < n; i++) {
+            a.write(ByteBuffer.allocate(64).putInt(0, i));
+        }
+        for (int i = 0; i < WriteEnd.FLUSH_AT / 64; i++) {
+            assertThat(b.receive().getInt(0)).isEqualTo(i); // arrives without a flush
+        }
+        a.flush();
+        for (int i = WriteEnd.FLUSH_AT / 64; i < n; i++) {
+            assertThat(b.receive().getInt(0)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void aReceiveThatMustWaitFlushesWhatWasWritten() throws Exception {
+        Session[] s = sessions(ROOMY, ROOMY);
+        Duplex a = s[0].openDuplex(text("d"));
+        Duplex b = (Duplex) s[1].accept();
+        Future<?> echo = async(() -> {
+            b.send(b.receive());
+            return null;
+        });
+        a.write(text("ping"));
+        assertThat(text(a.receive())).as("the receive flushed the request it waits on").isEqualTo("ping");
+        echo.get();
+    }
+
+    @Test
+    void aSendFlushesEarlierWritesInOrder() throws Exception {
+        Session[] s = sessions(ROOMY, ROOMY);
+        Duplex a = s[0].openDuplex(text("d"));
+        Duplex b = (Duplex) s[1].accept();
+        a.write(text("1"));
+        a.write(text("2"));
+        a.send(text("3"));
+        assertThat(List.of(text(b.receive()), text(b.receive()), text(b.receive()))).containsExactly("1", "2", "3");
+    }
+
+    /** One condition per half: each of 64 waiting threads gets exactly the messages of its own channel. */
+    @Test
+    void manyThreadsWaitingOnTheirOwnChannelsEachGetTheirOwnMessages() throws Exception {
+        Session[] s = sessions(ROOMY, ROOMY);
+        long seed = TestSeeds.seed("manyThreadsWaitingOnTheirOwnChannelsEachGetTheirOwnMessages");
+        int channels = 64;
+        List<Duplex> ours = new ArrayList<>();
+        Duplex[] theirs = new Duplex[channels];
+        for (int i = 0; i < channels; i++) {
+            ours.add(s[0].openDuplex(text("c" + i)));
+            Duplex d = (Duplex) s[1].accept();
+            theirs[Integer.parseInt(text(d.opening()).substring(1))] = d;
+        }
+        List<Future<List<Integer>>> got = new ArrayList<>();
+        for (Duplex d : ours) {
+            got.add(async(() -> {
+                List<Integer> values = new ArrayList<>();
+                for (int k = 0; k < 20; k++) {
+                    values.add(d.receive().getInt(0));
+                }
+                return values;
+            }));
+        }
+        Random r = new Random(seed);
+        int[] next = new int[channels];
+        for (int sent = 0; sent < channels * 20; ) {
+            int c = r.nextInt(channels);
+            if (next[c] < 20) {
+                theirs[c].send(ByteBuffer.allocate(4).putInt(0, 1000 * c + next[c]++));
+                sent++;
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            List<Integer> expected = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                expected.add(1000 * c + k);
+            }
+            assertThat(got.get(c).get()).as("channel %d", c).isEqualTo(expected);
+        }
+    }
+
     @Test
     void closingAHalfAbortsASendWaitingForCredit() throws Exception {
         Session[] s = sessions();
