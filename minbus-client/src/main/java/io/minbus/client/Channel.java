@@ -40,6 +40,28 @@ public interface Channel extends AutoCloseable {
      */
     void send(ByteBuffer message);
 
+    /**
+     * Like {@link #send} (it waits for credit the same way), but the message may stay in the bus
+     * connection's output buffer so that a burst of small messages leaves in one write: it goes out
+     * with the next {@link #flush()}, the next {@code send} on this connection, a {@code receive}
+     * on it that has to wait, or once 32 KiB of this channel's messages are waiting. One 64-byte
+     * {@code send} costs a system call; {@code write} does not. Call {@link #flush()} at the end of a
+     * burst: a message written and never flushed may wait until the connection's next heartbeat.
+     * Throws like {@link #send}.
+     */
+    default void write(ByteBuffer message) {
+        send(message);
+    }
+
+    /**
+     * Writes the messages {@link #write} held back (those of every channel of this bus connection).
+     * Never waits for credit.
+     *
+     * @throws BusGoneException if the connection to the bus is lost
+     */
+    default void flush() {
+    }
+
     /** Sends the message only if there is credit for all of it now; never waits. Throws like {@link #send}. */
     boolean trySend(ByteBuffer message);
 

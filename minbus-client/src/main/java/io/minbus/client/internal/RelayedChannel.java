@@ -63,6 +63,27 @@ final class RelayedChannel implements Channel {
     }
 
     @Override
+    public void write(ByteBuffer message) {
+        checkNotBrokenByBus();
+        try {
+            duplex.write(message);
+        } catch (MuxException e) {
+            throw translate(e, "sending to " + peer());
+        } catch (IllegalStateException e) {
+            throw afterPingTimeout(e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            duplex.flush();
+        } catch (MuxException e) {
+            throw translate(e, "sending to " + peer());
+        }
+    }
+
+    @Override
     public boolean trySend(ByteBuffer message) {
         checkNotBrokenByBus();
         try {
