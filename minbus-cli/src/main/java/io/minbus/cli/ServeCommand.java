@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     Integer maxRelaysPerPlugin;
 
     @Option(names = "--relay-buffer", paramLabel = "SIZE", converter = Units.SizeConverter.class,
-            description = "Bytes buffered per channel direction (default 64k).")
+            description = "Bytes buffered per channel direction (default 256k).")
     Long relayBuffer;
 
     @Option(names = "--relay-memory", paramLabel = "SIZE", converter = Units.SizeConverter.class,

@@ -109,7 +109,7 @@ public record ServerLimits(
         private Duration registrationTimeout = Duration.ofSeconds(10);
         private int maxNamesPerProcess = 1024;
         private int maxRelaysPerPlugin = 1024;
-        private int relayBuffer = 64 * 1024;
+        private int relayBuffer = 256 * 1024;
         private long relayMemory = 1L << 30;
         private int watchBacklog = 1 << 20;
         private int maxPendingQueries = 8;

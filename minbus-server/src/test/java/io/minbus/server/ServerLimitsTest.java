@@ -19,9 +19,9 @@ class ServerLimitsTest {
         assertThat(d.registrationTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.maxNamesPerProcess()).isEqualTo(1024);
         assertThat(d.maxRelaysPerPlugin()).isEqualTo(1024);
-        assertThat(d.relayBuffer()).isEqualTo(65536);
+        assertThat(d.relayBuffer()).isEqualTo(262144);
         assertThat(d.relayMemory()).isEqualTo(1L << 30);
-        assertThat(d.relayMemory() / (2L * d.relayBuffer())).as("relays that fit").isEqualTo(8192);
+        assertThat(d.relayMemory() / (2L * d.relayBuffer())).as("relays that fit").isEqualTo(2048);
         assertThat(d.watchBacklog()).isEqualTo(1 << 20);
         assertThat(d.maxPendingQueries()).isEqualTo(8);
         assertThat(d.topLevelCredit()).isEqualTo(4096);

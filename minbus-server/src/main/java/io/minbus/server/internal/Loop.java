@@ -69,6 +69,11 @@ public final class Loop implements Runnable {
         }
     }
 
+    /** Whether no task waits in the mailbox (meaningful on the loop's thread). */
+    boolean mailboxEmpty() {
+        return tasks.isEmpty();
+    }
+
     boolean inLoop() {
         return Thread.currentThread() == thread;
     }

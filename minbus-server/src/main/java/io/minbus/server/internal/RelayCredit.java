@@ -20,8 +20,12 @@ package io.minbus.server.internal;
  * receiver grants. The sender never gets more credit than the receiver granted, so every buffered
  * byte is already paid for: writing to the receiver never waits for credit.
  *
- * <p>Refill (bymux's heuristic): {@link #grant()} passes on {@code min(banked, cap - held -
- * buffered)} only when that is at least 1 and at least what the sender still holds.
+ * <p>Refill: {@link #grant()} passes on {@code grantable = min(banked, cap - held - buffered)} only
+ * when that is at least 1 and at least what the sender still holds (bymux's heuristic), and, while
+ * bytes are buffered, at least a quarter of the cap: writing them frees more room soon, and waiting
+ * for it keeps credit chunks, and so the sender's writes, large instead of one per fragment
+ * forwarded. With nothing buffered whatever fits is passed on, so a small receiver window still
+ * flows.
  */
 public final class RelayCredit {
     private final long cap;
@@ -97,7 +101,7 @@ public final class RelayCredit {
      */
     public long grant() {
         long grantable = grantable();
-        if (grantable < 1 || grantable < held) {
+        if (grantable < 1 || grantable < held || (buffered > 0 && grantable < cap / 4)) {
             return 0;
         }
         banked -= grantable;

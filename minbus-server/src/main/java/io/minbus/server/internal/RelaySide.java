@@ -55,6 +55,8 @@ final class RelaySide {
     private long queued;
     /** What the other plugin still owes of the message being relayed to this one. */
     private long messageLeft;
+    /** Whether this side is in its connection's set of sides with bytes queued (owned by {@link Conn}). */
+    boolean listedDraining;
 
     RelaySide(Relay relay, boolean initiator, Conn conn, AtomicLong inFlight) {
         this.relay = relay;
@@ -129,11 +131,13 @@ final class RelaySide {
             return;
         }
         int n = fragment.remaining();
-        ByteBuffer copy = ByteBuffer.allocate(n).put(fragment).flip();
         RelaySide to = other;
         long now = to.inFlight.addAndGet(n);
         relay.bus.counters.relayBuffered(n, now);
-        to.conn.postEvenIfClosed(() -> to.deliver(copy, total, first));
+        if (!to.conn.runRelayTaskNow(conn, () -> to.deliver(fragment, total, first))) {
+            ByteBuffer copy = ByteBuffer.allocate(n).put(fragment).flip(); // the read buffer is reused
+            to.conn.postEvenIfClosed(() -> to.deliver(copy, total, first));
+        }
     }
 
     private void accept() {

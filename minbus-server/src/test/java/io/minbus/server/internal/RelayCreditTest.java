@@ -45,6 +45,34 @@ class RelayCreditTest {
     }
 
     @Test
+    void whileBytesAreBufferedTheRefillWaitsForAQuarterOfTheCap() {
+        RelayCredit c = new RelayCredit(100);
+        c.receiverGranted(1000);
+        assertThat(c.grant()).isEqualTo(100);
+        c.senderSent(100);
+        c.forwarded(24);
+        assertThat(c.grant()).as("24 free, 76 still buffered: less than a quarter of the cap").isZero();
+        c.forwarded(1);
+        assertThat(c.grant()).as("25 free is a quarter").isEqualTo(25);
+        c.forwarded(10);
+        assertThat(c.grant()).as("10 free, 65 buffered").isZero();
+        c.forwarded(65);
+        assertThat(c.grant()).as("nothing buffered: whatever fits goes").isEqualTo(75);
+    }
+
+    @Test
+    void aSmallReceiverWindowStillFlowsOnceTheBufferDrains() {
+        RelayCredit c = new RelayCredit(100);
+        c.receiverGranted(10);
+        assertThat(c.grant()).isEqualTo(10);
+        c.senderSent(10);
+        c.receiverGranted(10);
+        assertThat(c.grant()).as("10 banked, 10 buffered: below a quarter of the cap").isZero();
+        c.forwarded(10);
+        assertThat(c.grant()).as("the buffer drained: the small grant goes").isEqualTo(10);
+    }
+
+    @Test
     void aSenderWithNoCreditGetsAnythingThatFits() {
         RelayCredit c = new RelayCredit(10);
         c.receiverGranted(100);
