@@ -170,16 +170,38 @@ public final class BusRpc {
 
         @Override
         public void send(ByteBuffer message) {
+            sendOrWrite(message, true);
+        }
+
+        @Override
+        public void write(ByteBuffer message) {
+            sendOrWrite(message, false);
+        }
+
+        private void sendOrWrite(ByteBuffer message, boolean flush) {
             if (closed.get()) {
                 throw new ChannelClosedException(this + " is closed");
             }
             try {
-                channel.send(message);
+                if (flush) {
+                    channel.send(message);
+                } else {
+                    channel.write(message);
+                }
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new RpcCancelledException("interrupted while sending on " + this);
                 }
                 throw new ChannelClosedException("sending on " + this + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void flush() {
+            try {
+                channel.flush();
+            } catch (RuntimeException e) {
+                throw new ChannelClosedException("flushing " + this + " failed: " + e.getMessage(), e);
             }
         }
 

@@ -33,6 +33,27 @@ public interface MessageChannel extends AutoCloseable {
     void send(ByteBuffer message);
 
     /**
+     * Like {@link #send}, but the message may wait in an output buffer until {@link #flush}, so that
+     * the messages of concurrent callers leave together. minbus-rpc writes every message and the
+     * last of a burst of concurrent senders flushes. The default sends at once.
+     *
+     * @throws ChannelClosedException once either side has closed the channel or it failed
+     * @throws RpcCancelledException if the thread was interrupted while blocked
+     */
+    default void write(ByteBuffer message) {
+        send(message);
+    }
+
+    /**
+     * Sends what {@link #write} left in the output buffer; never waits for credit. The default does
+     * nothing.
+     *
+     * @throws ChannelClosedException once either side has closed the channel or it failed
+     */
+    default void flush() {
+    }
+
+    /**
      * Blocks until the next message arrives and returns it (the caller owns the buffer). Empty
      * once the peer has closed the channel and every message it sent before was received, and
      * once this side has closed the channel (a blocked receive then returns empty promptly).

@@ -75,6 +75,42 @@ class ConcurrencyTest {
         }
     }
 
+    /**
+     * Smart batching (docs/rpc.md §9): frames are written without a flush and the last of the
+     * concurrent senders flushes. The memory channel delivers a written frame only on a flush, so
+     * one frame left unflushed would leave its call hanging and this test timing out.
+     */
+    @Test
+    void concurrentCallersLeaveNoFrameUnflushed() throws Exception {
+        RpcEndpoint client = peers.connect("c", new byte[0], config(ep -> {}));
+        int callers = 64;
+        int calls = 200;
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        for (int t = 0; t < callers; t++) {
+            long base = 1_000_000L * t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < calls; i++) {
+                    byte[] answer = client.call("fast", bytes(base + i));
+                    if (ByteBuffer.wrap(answer).getLong() != base + i) {
+                        throw new AssertionError("wrong answer " + ByteBuffer.wrap(answer).getLong() + " for " + (base + i));
+                    }
+                    done.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(done.get()).isEqualTo((long) callers * calls);
+        long writes = peers.channels().stream().mapToLong(MemoryChannel::writes).sum();
+        long flushes = peers.channels().stream().mapToLong(MemoryChannel::flushes).sum();
+        System.out.printf("ConcurrencyTest: %d frames written, %d flushes (%.1f frames per flush)%n",
+                writes, flushes, writes / (double) Math.max(1, flushes));
+        assertThat(writes).as("both sides write their frames").isGreaterThanOrEqualTo(2L * callers * calls);
+        assertThat(flushes).isPositive().isLessThanOrEqualTo(writes);
+    }
+
     @Test
     void aSlowHandlerDoesNotHoldUpOtherCalls() throws Exception {
         RpcEndpoint client = peers.connect("c", new byte[0], config(ep -> {}));

@@ -46,6 +46,13 @@ public final class Peers implements AutoCloseable {
         }
     }
 
+    /** Every channel end made so far. */
+    public List<MemoryChannel> channels() {
+        synchronized (channels) {
+            return List.copyOf(channels);
+        }
+    }
+
     private ChannelOpener openerTo(RpcNode node, Optional<ChannelOpener> back) {
         return () -> {
             MemoryChannel[] p = pair();

@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Maps typed interfaces to commands (docs/rpc.md §6), once per interface. */
 final class Shapes {
@@ -20,10 +22,12 @@ final class Shapes {
      * @param byCommand its methods by command, sorted
      * @param bySignature its methods by name and parameter types (for proxies)
      */
-    record InterfaceShape(Class<?> type, Map<String, MethodShape> byCommand, Map<String, MethodShape> bySignature) {
+    record InterfaceShape(Class<?> type, Map<String, MethodShape> byCommand, Map<String, MethodShape> bySignature,
+            ConcurrentHashMap<Method, Optional<MethodShape>> byMethod) {
 
+        /** The shape of a proxied method; looked up by signature once per {@code Method} (a proxy call is hot). */
         MethodShape of(Method m) {
-            return bySignature.get(signature(m));
+            return byMethod.computeIfAbsent(m, k -> Optional.ofNullable(bySignature.get(signature(k)))).orElse(null);
         }
     }
 
@@ -67,7 +71,7 @@ final class Shapes {
             }
             bySignature.put(signature(m), shape);
         }
-        return new InterfaceShape(type, Collections.unmodifiableMap(byCommand), Map.copyOf(bySignature));
+        return new InterfaceShape(type, Collections.unmodifiableMap(byCommand), Map.copyOf(bySignature), new ConcurrentHashMap<>());
     }
 
     private static MethodShape shape(Method m) {
