@@ -67,6 +67,8 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
         final String secret;
         final CompletableFuture<Channel> ready = new CompletableFuture<>();
         final AtomicBoolean busy = new AtomicBoolean();
+        /** A registration of the name came while a challenge ran: challenge again when it ends. */
+        final AtomicBoolean again = new AtomicBoolean();
 
         Pending(Launch launch, String secret) {
             this.launch = launch;
@@ -257,15 +259,30 @@ public final class BusHooks implements Readiness, StopHook, AutoCloseable {
                 new PluginException("the host lost its connection to the bus: " + e.getMessage(), e)));
     }
 
+    /**
+     * Challenges the holder of the launch's name, unless a challenge runs already; then that one
+     * challenges again when it ends without a verdict. Without this, a plugin relaunched under the
+     * name of one that had just exited was never challenged: the challenge aimed at the old holder
+     * failed after the new one's registration had been seen and dropped, and the start hung until
+     * its timeout.
+     */
     private void challenge(Generation g, Pending p) {
-        if (p.ready.isDone() || !p.busy.compareAndSet(false, true)) {
+        if (p.ready.isDone()) {
             return;
         }
+        p.again.set(true);
+        if (!p.busy.compareAndSet(false, true)) {
+            return; // the running challenge sees the flag when it ends
+        }
+        p.again.set(false);
         Thread.ofVirtual().name("minbus-host-challenge-" + p.launch.name()).start(() -> {
             try {
                 runChallenge(g, p);
             } finally {
                 p.busy.set(false);
+                if (p.again.getAndSet(false) && g == current && g.registered.contains(p.launch.name())) {
+                    challenge(g, p);
+                }
             }
         });
     }
