@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Limits differ from the defaults only where the benchmark needs it: {@code maxNamesPerProcess}
  * (per Unix user without a process resolver, so 1,000 echo names or 10,000 registered plugins of one
- * user would hit the default 1,024). {@code relay_buffer} stays at its default, 64 KiB.
+ * user would hit the default 1,024). {@code relay_buffer} stays at its default, 256 KiB.
  *
  * <p>Side-socket protocol: one line in, one line out. {@code stats} answers {@code key=value ...}
  * ({@link ServerStats} fields, RSS, heap, direct memory, threads); {@code gc} runs a full GC first, so

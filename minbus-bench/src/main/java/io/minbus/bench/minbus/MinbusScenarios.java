@@ -47,7 +47,7 @@ public final class MinbusScenarios {
                 .limit(Anchors.C_RELAY).build());
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
-        out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.send", any, 0,
+        out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,
                 List.of(new Probe(Workload.ONE_WAY, 1, SMALL, "64 B one-way messages", Probe.DEFAULT_DRIVER))).build());
         out.add(ProcessScenario.builder(RPC, "minbus", "A→bus→B, BusRpc typed proxy (minbus-rpc)")
                 .placement(any).limit(Anchors.C_RELAY)

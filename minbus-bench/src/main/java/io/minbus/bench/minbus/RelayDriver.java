@@ -30,7 +30,8 @@ import java.util.Map;
  *     credit: back-pressure only) until the deadline, then an empty message; the time ends when the
  *     sink's count arrives, which must match. The result carries the server's {@code
  *     relay_direction_buffered_max} and {@code relay_buffer} (from the bus process's side socket);
- * <li>{@code oneway 1 64}: the same with 64-byte messages, counted as messages per second.
+ * <li>{@code oneway 1 64}: the same with 64-byte messages sent with {@link Channel#write} (coalesced:
+ *     many messages per system call), counted as messages per second.
  * </ul>
  *
  * <p>Usage: {@code RelayDriver BUS_SOCKET STATS_SOCKET [--platform]}
@@ -99,10 +100,10 @@ public final class RelayDriver {
         ByteBuffer buf = ByteBuffer.allocate(c.size());
         long warmEnd = System.nanoTime() + c.warmupMillis() * 1_000_000;
         if (c.warmupMillis() > 0) {
-            stream(buf, warmEnd);
+            stream(buf, warmEnd, c.workload() == Workload.ONE_WAY);
         }
         long t0 = System.nanoTime();
-        long[] confirmed = stream(buf, t0 + c.durationMillis() * 1_000_000);
+        long[] confirmed = stream(buf, t0 + c.durationMillis() * 1_000_000, c.workload() == Workload.ONE_WAY);
         long elapsed = System.nanoTime() - t0;
         RoundResult r = new RoundResult(confirmed[0], elapsed, confirmed[1], new LatencyHistogram());
         if (c.workload() == Workload.BULK) {
@@ -114,14 +115,22 @@ public final class RelayDriver {
         return r;
     }
 
-    /** Sends until {@code end}, then the empty marker; returns the sink's count {messages, bytes}, checked. */
-    private long[] stream(ByteBuffer buf, long end) throws IOException {
+    /**
+     * Sends until {@code end}, then the empty marker; returns the sink's count {messages, bytes},
+     * checked. {@code coalesce}: {@link Channel#write} (the SDK writes once 32 KiB wait, and the
+     * marker's send flushes the rest) instead of a {@link Channel#send} per message.
+     */
+    private long[] stream(ByteBuffer buf, long end, boolean coalesce) throws IOException {
         long messages = 0;
         long bytes = 0;
         do {
             for (int i = 0; i < 64; i++) { // look at the clock every 64 messages
                 buf.clear();
-                sink.send(buf);
+                if (coalesce) {
+                    sink.write(buf);
+                } else {
+                    sink.send(buf);
+                }
             }
             messages += 64;
             bytes += 64L * buf.capacity();
