@@ -483,7 +483,7 @@ static void begin_message(struct chan *ch, uint64_t total) {
     else if (proof_pending) ch->role = ECHO;         /* a caller racing our MINBUS-OK: held until it comes */
     else end_both(ch);                               /* host.md 8.1: not a challenge, close it */
   }
-  if (ch->role == ECHO) {
+  if (ch->role == ECHO && !ch->wr_sent_final) {
     if (total > peer_max_message) { /* cannot be sent back within the bus's limits */
       say("a %llu-byte message is larger than the bus accepts; closing that channel", (unsigned long long)total);
       end_both(ch);
@@ -504,8 +504,10 @@ static void on_data(struct chan *ch, const unsigned char *d, uint64_t n, uint64_
   if (ch->rd_sent_final) return; /* after our cancel: credit-checked, then discarded (protocol.md 7.2) */
   if (first) begin_message(ch, partial ? partial : n);
   if (ch->role == ECHO) {
-    buf_put(&ch->q, d, n);
-    flush(ch);
+    if (!ch->wr_sent_final) { /* after the initiator cancelled our half there is nowhere to echo to */
+      buf_put(&ch->q, d, n);
+      flush(ch);
+    }
   } else if (ch->role != ENDED) {
     size_t room = sizeof ch->small - ch->small_len;
     memcpy(ch->small + ch->small_len, d, n < room ? n : room);
@@ -519,7 +521,7 @@ static void on_data(struct chan *ch, const unsigned char *d, uint64_t n, uint64_
 static void on_close(struct chan *ch) {
   if (!ch->rd_sent_final) chunk(IN_STREAM, ch->id, A, NULL, 0, 0), ch->rd_sent_final = 1;
   ch->rd_got_final = 1;
-  if (ch->remaining && ch->role == ECHO) { /* a message cut short: it is aborted (protocol.md 9) */
+  if (ch->remaining && ch->role == ECHO && ch->nmsgs) { /* a message cut short: it is aborted (protocol.md 9) */
     struct msg *last = &ch->msgs[ch->nmsgs - 1];
     if (last->started) {
       end_both(ch); /* our close aborts our copy of it too */

@@ -83,6 +83,17 @@ class CPluginTest {
             try (Channel again = host.bus().connect("cecho")) {
                 assertThat(roundTrip(again, "again")).isEqualTo("again");
             }
+            // a caller that stops reading (cancels the half the plugin writes) and goes on sending: the plugin
+            // drops what it can no longer echo and keeps granting credit (500 KB through its 64 KiB window)
+            try (Channel deaf = host.bus().connect("cecho")) {
+                deaf.cancel(ByteBuffer.allocate(0));
+                for (int i = 0; i < 50; i++) {
+                    deaf.send(ByteBuffer.allocate(10_000));
+                }
+            }
+            try (Channel last = host.bus().connect("cecho")) {
+                assertThat(roundTrip(last, "still there")).isEqualTo("still there");
+            }
             assertThat(c.stderrTail()).anyMatch(l -> l.contains("the host accepted the launch proof"));
             c.stop();
             assertThat(c.state()).isEqualTo(PluginState.EXITED);
