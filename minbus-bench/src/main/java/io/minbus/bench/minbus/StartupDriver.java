@@ -96,10 +96,9 @@ public final class StartupDriver {
     }
 
     /**
-     * One start under a name of its own: a plugin that exits in a millisecond (the C one) is started
-     * again before the host's watch has seen the previous start's name leave, and the host then
-     * challenges the old registration and misses the new one (a race in the host's launch
-     * handshake, see docs/benchmarks.md); a fresh name keeps each start independent.
+     * One start under a name of its own, so that every start is a first launch: a plugin that exits
+     * in a millisecond (the C one) is started again before the host's watch has seen the previous
+     * start's name leave, and the host would first challenge the old holder (docs/benchmarks.md).
      */
     private static void start(Host host, PluginSpec.Builder spec, LatencyHistogram hist, LatencyHistogram registered) throws Exception {
         start(host, spec.name("startup-echo-" + ++starts).build(), hist, registered);
