@@ -188,10 +188,19 @@ final class Refs {
         dialing.put(peerRef, slot);
         try {
             ep.call(Commands.DIAL, Long.toString(peerRef).getBytes(US_ASCII), ep.session().handshakeTimeout().multipliedBy(2));
-            if (!slot.isDone()) {
+            // The peer answers cmd.dial once our answer to its cmd.attach reached it; the thread that
+            // sent that answer completes the slot right after, so it may still be on its way here.
+            try {
+                return slot.get(ep.session().handshakeTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
                 throw new RpcException("the peer answered cmd.dial for ref " + peerRef + " but no channel arrived");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new RpcException("the channel of stream ref " + peerRef + " failed while attaching: "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.minbus.rpc.RpcCancelledException("interrupted while waiting for the channel of stream ref " + peerRef);
             }
-            return slot.join();
         } catch (RemoteException e) {
             throw new RpcException("this side has no ChannelOpener, and the peer could not open the channel either: " + e.remoteMessage(), e);
         } finally {
