@@ -79,7 +79,7 @@ final class Targets {
                 continue;
             }
             double p50 = s.p50().median();
-            if (name.equals("minbus/startup-python")) {
+            if (name.equals("minbus/startup-python") || name.equals("minbus/startup-c")) { // the non-JVM plugins
                 if (trivial.isEmpty()) {
                     missing("non-JVM plugin launch → first call ≤ bare process start + 10 ms");
                     continue;

@@ -80,6 +80,8 @@ class HarnessSmokeTest {
                 .contains("BusRpc typed proxy")
                 .contains("50 plugins on one bus")
                 .contains("`relay_direction_buffered_max`", "`server_rss`", "### minbus against its targets")
+                .contains("non-JVM plugin (minbus: C plugin (examples/c-echo)) launch → first call")
+                .doesNotContain("Java plugin (minbus: C plugin")
                 .doesNotContain("failed");
     }
 
