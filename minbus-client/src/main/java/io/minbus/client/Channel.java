@@ -44,7 +44,8 @@ public interface Channel extends AutoCloseable {
      * Like {@link #send} (it waits for credit the same way), but the message may stay in the bus
      * connection's output buffer so that a burst of small messages leaves in one write: it goes out
      * with the next {@link #flush()}, the next {@code send} on this connection, a {@code receive}
-     * on it that has to wait, or once 32 KiB of this channel's messages are waiting. One 64-byte
+     * on it that has to wait, or once 32 KiB of this channel's messages are waiting (or earlier,
+     * whenever the connection writes for another reason). One 64-byte
      * {@code send} costs a system call; {@code write} does not. Call {@link #flush()} at the end of a
      * burst: a message written and never flushed may wait until the connection's next heartbeat.
      * Throws like {@link #send}.

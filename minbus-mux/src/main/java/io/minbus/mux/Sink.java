@@ -35,7 +35,8 @@ public final class Sink implements Incoming {
      * Like {@link #send}, but the message may wait in the session's output so that many small
      * messages leave in one write: until {@link #flush}, a {@code send}, a receive on this session
      * that has to wait, or 32 KiB (at most the chunk size) of this half's messages are waiting. Use
-     * it for bursts of small messages and call {@link #flush} at the end of a burst.
+     * it for bursts of small messages and call {@link #flush} at the end of a burst. It may also leave
+     * earlier, whenever the session writes for another reason.
      *
      * @throws EndedException if the peer cancelled
      * @throws MuxLimitException if longer than the peer's max_message

@@ -66,7 +66,7 @@ class HarnessSmokeTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         int status = BenchMain.run(new String[] {
             "--quick", "--root", root.toString(), "--target", tmp.toString(), "--out", report.toString(),
-            "--only", "^minbus/(relay|bulk|oneway|rpc|scale|startup-python|startup-c)$", "--no-pinned", "--channels", "1,10",
+            "--only", "^minbus/(relay|bulk|oneway|rpc|scale|startup-python|startup-c)$|^start/trivial-c$", "--no-pinned", "--channels", "1,10",
             "--warmup-rounds", "0", "--rounds", "1", "--duration-ms", "100", "--warmup-ms", "50", "--scale-plugins", "50",
         }, new PrintStream(progress, true, StandardCharsets.UTF_8));
 

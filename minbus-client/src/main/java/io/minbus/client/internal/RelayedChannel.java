@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * An established relay as seen from one side (docs/minbus.md §8.3, §9): a session duplex whose end
@@ -52,26 +53,18 @@ final class RelayedChannel implements Channel {
 
     @Override
     public void send(ByteBuffer message) {
-        checkNotBrokenByBus();
-        try {
+        sending(() -> {
             duplex.send(message);
-        } catch (MuxException e) {
-            throw translate(e, "sending to " + peer());
-        } catch (IllegalStateException e) {
-            throw afterPingTimeout(e);
-        }
+            return null;
+        });
     }
 
     @Override
     public void write(ByteBuffer message) {
-        checkNotBrokenByBus();
-        try {
+        sending(() -> {
             duplex.write(message);
-        } catch (MuxException e) {
-            throw translate(e, "sending to " + peer());
-        } catch (IllegalStateException e) {
-            throw afterPingTimeout(e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -85,9 +78,14 @@ final class RelayedChannel implements Channel {
 
     @Override
     public boolean trySend(ByteBuffer message) {
+        return sending(() -> duplex.trySend(message));
+    }
+
+    /** Runs a send on the duplex, with this channel's checks and its translation of the session's exceptions. */
+    private <T> T sending(Supplier<T> send) {
         checkNotBrokenByBus();
         try {
-            return duplex.trySend(message);
+            return send.get();
         } catch (MuxException e) {
             throw translate(e, "sending to " + peer());
         } catch (IllegalStateException e) {
