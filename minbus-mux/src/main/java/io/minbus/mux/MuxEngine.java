@@ -159,6 +159,13 @@ public final class MuxEngine {
      * @throws MuxLimitException if longer than the peer's max_message
      */
     public boolean send(Half half, ByteBuffer message) {
+        if (scheduler.eager()) {
+            checkWritable(half);
+            if (Long.compareUnsigned(message.remaining(), peer.maxMessage()) <= 0
+                    && scheduler.tryEncodeNow(half, message)) {
+                return true;
+            }
+        }
         if (!startMessage(half, message.remaining())) {
             message.position(message.limit());
             return false;
@@ -389,6 +396,20 @@ public final class MuxEngine {
      */
     public MuxEngine retainOutputBuffer(boolean value) {
         scheduler.retain(value);
+        return this;
+    }
+
+    /**
+     * Lets {@link #send} encode a small whole message at once, behind the bytes already encoded,
+     * when nothing else waits to go out on that half or as a control chunk and the half has the credit
+     * for it (a single-threaded owner only, such as a server's selector loop: the message then skips
+     * the queue, a copy and the round-robin turn). Encoded bytes that {@link #output()} returned and
+     * the owner has not written yet stay in the same buffer, so at most about 64 KiB are held that way;
+     * beyond that, messages queue as usual. The owner must not write from the buffer of
+     * {@link #output()} concurrently with a {@code send}. Off by default.
+     */
+    public MuxEngine encodeEagerly(boolean value) {
+        scheduler.eager(value);
         return this;
     }
 

@@ -47,6 +47,62 @@ final class OutputScheduler {
 
     }
 
+    /** How many encoded bytes {@link #tryEncodeNow} lets wait in {@link #out} before messages queue. */
+    static final int EAGER_LIMIT = 64 * 1024;
+    private boolean eager;
+
+    /** See {@link MuxEngine#encodeEagerly(boolean)}. */
+    void eager(boolean value) {
+        eager = value;
+    }
+
+    boolean eager() {
+        return eager;
+    }
+
+    /**
+     * Encodes the whole {@code message} as one data chunk on {@code h} at once, behind the bytes
+     * already encoded, if that cannot change the order of anything queued: no control chunk waits, the
+     * half has no message queued and is not in the round-robin list, it has the credit, the message fits
+     * one chunk and the encoded bytes stay within {@link #EAGER_LIMIT}.
+     *
+     * @return whether the message was encoded (consumed); false: queue it as usual
+     */
+    boolean tryEncodeNow(Half h, ByteBuffer message) {
+        int n = message.remaining();
+        if (n == 0 || n > maxChunk || !control.isEmpty() || h.scheduled || !h.weWrite() || !h.messages.isEmpty()
+                || h.sentFinal || h.closeAfterData != null || h.isResponse()
+                || (h.credit >= 0 && h.credit < n)) {
+            return false;
+        }
+        long id = h.entity().id();
+        int need = 1 + VarU64.size(id) + VarU64.size(n) + n;
+        int pending = out.remaining();
+        if (pending + need > EAGER_LIMIT) {
+            return false;
+        }
+        if (out.capacity() - out.limit() < need) {
+            int size = Math.max(Math.max(out.capacity() * 2, SMALL_FIRST), pending + need);
+            ByteBuffer bigger = retain ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+            bigger.put(out).flip();
+            out = bigger;
+        }
+        int start = out.position();
+        out.position(out.limit()).limit(out.capacity());
+        ChunkType type = h.ourType();
+        out.put((byte) (type.bits() | Flags.PAYLOAD));
+        VarU64.write(out, id);
+        VarU64.write(out, n);
+        int data = out.position();
+        out.put(message);
+        if (log.enabled()) {
+            log.sent(Chunk.payload(type, id, out.slice(data, n)));
+        }
+        out.limit(out.position()).position(start);
+        h.credit -= n;
+        return true;
+    }
+
     /** See {@link MuxEngine#retainOutputBuffer(boolean)}. */
     void retain(boolean value) {
         retain = value;

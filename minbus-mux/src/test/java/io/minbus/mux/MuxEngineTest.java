@@ -69,6 +69,65 @@ class MuxEngineTest {
     }
 
     @Test
+    void anEagerEngineEncodesAWholeMessageAtOnceBehindTheBytesNotYetWritten() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 1000, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        eager.receive(hex("88 00 fa 01 00 00")); // 64 KiB of credit on the top level
+        Half top = eager.top().writeHalf().orElseThrow();
+        eager.send(top, ByteBuffer.allocate(10));
+        assertThat(eager.hasQueuedChunks()).as("encoded, not queued").isFalse();
+        ByteBuffer out = eager.output();
+        assertThat(out.remaining()).isEqualTo(13);
+        ByteBuffer written = ByteBuffer.allocate(5).put(out.slice(out.position(), 5)).flip();
+        out.position(out.position() + 5); // a partial write: 8 bytes wait
+        eager.send(top, ByteBuffer.wrap(new byte[] {7, 7}));
+        assertThat(eager.queuedBytes(top)).isZero();
+        assertThat(eager.credit(top)).isEqualTo(64 * 1024 - 12);
+        ByteBuffer rest = eager.output();
+        assertThat(rest.remaining()).isEqualTo(8 + 5);
+        List<String> chunks = new ArrayList<>();
+        ChunkReader decoder = new ChunkReader(1 << 20);
+        decoder.feed(written, c -> chunks.add(c.toString()));
+        decoder.feed(rest, c -> chunks.add(c.toString()));
+        assertThat(chunks).containsExactly("out-sink#0 payload(10)", "out-sink#0 payload(2)");
+        eager.checkInvariants();
+    }
+
+    @Test
+    void anEagerEngineQueuesWhatCouldOvertakeSomethingQueuedOrLacksCredit() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 1000, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        Half top = eager.top().writeHalf().orElseThrow();
+        eager.send(top, ByteBuffer.allocate(3)); // no credit yet: queued
+        assertThat(eager.queuedBytes(top)).isEqualTo(3);
+        eager.receive(hex("88 00 fa 01 00 00"));
+        eager.send(top, ByteBuffer.allocate(4)); // the 3 bytes wait: queued behind them
+        assertThat(eager.queuedBytes(top)).isEqualTo(7);
+        eager.ping(eager.top().readHalf().orElseThrow()); // a control chunk waits: no overtaking either
+        Entity d = eager.openDuplex(ByteBuffer.allocate(0), 0);
+        eager.receive(hex("a8 01 10")); // 16 bytes of credit on duplex#1
+        eager.send(d.writeHalf().orElseThrow(), ByteBuffer.allocate(2000)); // larger than a chunk
+        assertThat(eager.queuedBytes(d.writeHalf().orElseThrow())).isEqualTo(2000);
+        assertThat(sent(eager)).containsExactly("out-stream#0 ping", "duplex#1 payload(0)",
+                "out-sink#0 payload(3)", "partial(2000)", "out-sink#1 payload(16)", "out-sink#0 payload(4)");
+    }
+
+    @Test
+    void anEagerEngineHoldsAtMostAbout64KiBOfEncodedBytesThenQueues() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        eager.receive(hex("88 00 fa 10 00 00")); // 1 MiB of credit
+        Half top = eager.top().writeHalf().orElseThrow();
+        for (int i = 0; i < 100; i++) {
+            eager.send(top, ByteBuffer.allocate(1000));
+        }
+        assertThat(eager.output().remaining()).as("encoded at once, nothing written")
+                .isLessThanOrEqualTo(OutputScheduler.EAGER_LIMIT).isGreaterThan(OutputScheduler.EAGER_LIMIT - 1100);
+        assertThat(eager.queuedBytes(top)).as("the rest queues").isPositive();
+        eager.checkInvariants();
+    }
+
+    @Test
     void oneByteOfCreditMakesProgressWithAPartialPayload() {
         Half top = engine.top().writeHalf().orElseThrow();
         engine.send(top, ByteBuffer.allocate(3));

@@ -87,8 +87,9 @@ class RandomOperationsTest {
         Limits limits = new Limits(1024, 1 << 16, 12);
         Side a = new Side(true);
         Side b = new Side(false);
-        a.engine = new MuxEngine(limits, limits, 1 + r.nextInt(300), a, "");
-        b.engine = new MuxEngine(limits, limits, 1 + r.nextInt(300), b, "");
+        // eager encoding (what the bus uses) on either side, sometimes both: it must keep order and credit too
+        a.engine = new MuxEngine(limits, limits, 1 + r.nextInt(300), a, "").encodeEagerly(r.nextBoolean());
+        b.engine = new MuxEngine(limits, limits, 1 + r.nextInt(300), b, "").encodeEagerly(r.nextBoolean());
         List<Chan> all = new ArrayList<>();
         for (Side s : new Side[] {a, b}) {
             Chan top = new Chan();

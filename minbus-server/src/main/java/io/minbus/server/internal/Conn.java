@@ -280,7 +280,7 @@ final class Conn implements MuxListener {
 
     private void startSession(Preamble theirs) {
         peer = theirs.limits();
-        engine = new MuxEngine(bus.limits.session(), peer, CHUNK, this, "bus#" + id);
+        engine = new MuxEngine(bus.limits.session(), peer, CHUNK, this, "bus#" + id).encodeEagerly(true);
         readyAt = System.nanoTime();
         state = State.UNREGISTERED;
         plugin.start();
@@ -382,7 +382,11 @@ final class Conn implements MuxListener {
         if (preambleOut.hasRemaining()) {
             return preambleOut;
         }
-        if (engine == null || !engine.hasOutput()) {
+        if (engine == null) {
+            return null;
+        }
+        afterOutput(); // relay bytes encoded at once (MuxEngine#encodeEagerly) have been written by now
+        if (!engine.hasOutput()) {
             return null;
         }
         out = engine.output();

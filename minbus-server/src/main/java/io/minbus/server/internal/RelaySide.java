@@ -287,12 +287,17 @@ final class RelaySide {
             return;
         }
         toMe.senderSent(n);
-        if (first) {
+        if (first && n == total && n > 0) {
+            engine().send(w, fragment); // a whole message: often encoded at once (MuxEngine#encodeEagerly)
+            messageLeft = 0;
+        } else if (first) {
             engine().startMessage(w, total);
             messageLeft = total;
         }
         if (n > 0) {
-            engine().appendMessage(w, fragment);
+            if (!first || n != total) {
+                engine().appendMessage(w, fragment);
+            }
             messageLeft -= n;
             queued += n;
             relay.bus.counters.relayed(n);
