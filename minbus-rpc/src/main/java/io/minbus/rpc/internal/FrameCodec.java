@@ -7,6 +7,7 @@ import io.minbus.rpc.MalformedMessageException.Rule;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 /**
@@ -43,12 +44,52 @@ public final class FrameCodec {
     }
 
     private static ByteBuffer encode(long thread, Direction direction, String cmd, ByteBuffer body) {
-        byte[] t = Long.toString(thread).getBytes(UTF_8);
-        byte[] c = cmd.getBytes(UTF_8);
-        byte[] l = Integer.toString(c.length).getBytes(UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(t.length + l.length + c.length + 5 + body.remaining());
-        out.put(t).put((byte) 0).put(direction.digit()).put((byte) 0).put(l).put((byte) 0).put(c).put(body);
-        return out.flip();
+        int cmdBytes = asciiLength(cmd);
+        byte[] c = cmdBytes < 0 ? cmd.getBytes(UTF_8) : null;
+        int cmdLen = c == null ? cmdBytes : c.length;
+        ByteBuffer out = ByteBuffer.allocate(digits(thread) + digits(cmdLen) + cmdLen + 5 + body.remaining());
+        putDecimal(out, thread);
+        out.put((byte) 0).put(direction.digit()).put((byte) 0);
+        putDecimal(out, cmdLen);
+        out.put((byte) 0);
+        if (c == null) {
+            for (int i = 0; i < cmdLen; i++) {
+                out.put((byte) cmd.charAt(i));
+            }
+        } else {
+            out.put(c);
+        }
+        return out.put(body).flip();
+    }
+
+    /** The length of {@code s} if every character is ASCII (then it is also its UTF-8 length), else -1. */
+    private static int asciiLength(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return -1;
+            }
+        }
+        return s.length();
+    }
+
+    /** The number of decimal digits of {@code v} (0 ≤ v). */
+    static int digits(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code v} (0 ≤ v) as canonical ASCII decimal. */
+    static void putDecimal(ByteBuffer out, long v) {
+        int end = out.position() + digits(v);
+        for (int i = end - 1; i >= out.position(); i--) {
+            out.put(i, (byte) ('0' + v % 10));
+            v /= 10;
+        }
+        out.position(end);
     }
 
     /**
@@ -163,6 +204,17 @@ public final class FrameCodec {
     }
 
     private static String text(ByteBuffer cmdBytes) {
+        int n = cmdBytes.remaining();
+        byte[] ascii = new byte[n];
+        boolean printable = true;
+        for (int i = 0; i < n && printable; i++) {
+            byte b = cmdBytes.get(cmdBytes.position() + i);
+            printable = b >= 0x20 && b < 0x7f;
+            ascii[i] = b;
+        }
+        if (printable) {
+            return new String(ascii, StandardCharsets.US_ASCII); // most commands; the checks below hold
+        }
         String cmd;
         try {
             cmd = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

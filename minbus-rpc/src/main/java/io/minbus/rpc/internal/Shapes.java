@@ -90,6 +90,8 @@ final class Shapes {
         }
         Slot result = Slot.result(m.getGenericReturnType(), m.getReturnType());
         boolean oneWay = m.isAnnotationPresent(OneWay.class);
+        // no access check per call where the module system allows (a non-public interface costs one each time)
+        m.trySetAccessible();
         MethodShape shape = new MethodShape(m, cmd, oneWay, params, result, raw.length == 1 && raw[0] == byte[].class);
         if (oneWay && result.kind() != Kind.VOID) {
             throw new IllegalArgumentException(shape.describe() + " is @OneWay but returns " + m.getReturnType().getSimpleName() + "; one-way methods must return void");
