@@ -56,7 +56,7 @@ public final class Direct {
             return bus.connectRelayed(request);
         }
         try {
-            return direct(request);
+            return direct(request, true);
         } catch (DirectUnavailableException e) {
             if (route == Route.DIRECT) {
                 throw e;
@@ -67,7 +67,8 @@ public final class Direct {
         }
     }
 
-    private Channel direct(ConnectRequest request) {
+    /** @param retry whether to introduce again once if the shared session turns out to have ended */
+    private Channel direct(ConnectRequest request, boolean retry) {
         bus.ensureRegistered();
         int min = request.minVersion().orElse(0);
         DirectLink link;
@@ -94,7 +95,11 @@ public final class Direct {
             } finally {
                 lock.unlock();
             }
-            return direct(request); // the target restarted or closed the session: introduce again
+            if (!retry) {
+                throw new DirectUnavailableException(request.name(), Reason.NO_DIRECT, "the direct connection to \""
+                        + request.name() + "\" ended as soon as it was made: " + e.getMessage());
+            }
+            return direct(request, false); // the target restarted or closed the session: introduce again
         }
     }
 
