@@ -115,6 +115,15 @@ public interface Channel extends AutoCloseable {
     /** True once the channel is broken: the bus broke it, a ping went unanswered, or the bus connection is lost. */
     boolean isBroken();
 
+    /**
+     * True if this channel runs over a direct connection between the two plugins (docs/minbus.md
+     * §19), false if the bus relays it. Both behave the same; a direct channel also breaks when
+     * either plugin's bus connection ends.
+     */
+    default boolean isDirect() {
+        return false;
+    }
+
     /** Ends both halves (close and cancel, with empty reasons) where not ended yet. Idempotent, never throws. */
     @Override
     void close();

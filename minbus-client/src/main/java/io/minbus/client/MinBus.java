@@ -178,6 +178,26 @@ public interface MinBus extends AutoCloseable {
      */
     Channel connect(String name, int minVersion);
 
+    /**
+     * Connects to the plugin {@code name} along {@code route} (docs/minbus.md §19): {@link
+     * Route#DIRECT} asks the bus to introduce us for a direct Unix socket between the two plugins,
+     * which skips the relay; {@link Route#PREFER_DIRECT} falls back to a relayed channel when no
+     * direct one is offered. Several direct channels to one target share one direct connection.
+     *
+     * @throws DirectUnavailableException for {@link Route#DIRECT}, when no direct connection is offered
+     * @see #connect(String)
+     */
+    default Channel connect(String name, Route route) {
+        return connect(name, 0, route);
+    }
+
+    /**
+     * Connects to {@code name} at {@code minVersion} or later along {@code route}.
+     *
+     * @see #connect(String, Route)
+     */
+    Channel connect(String name, int minVersion, Route route);
+
     /** The bus this connection leads to, e.g. {@code unix:/run/user/1000/minbus/bus.sock}. */
     String description();
 
@@ -199,6 +219,7 @@ public interface MinBus extends AutoCloseable {
         private SessionConfig session = SessionConfig.builder().name("minbus-client").build();
         private Duration answerTimeout = Duration.ofSeconds(30);
         private Keys keys;
+        private io.minbus.client.internal.DirectOptions direct = io.minbus.client.internal.DirectOptions.defaults();
 
         private Builder() {}
 
@@ -237,6 +258,37 @@ public interface MinBus extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Accept direct connections (docs/minbus.md §19): when another plugin of the same user on
+         * this machine asks for one, the plugin registered on this connection listens on a Unix
+         * socket in a private directory (created at the first request, removed on close) and
+         * hands the bus a one-time ticket for it. Default: false (every channel is relayed).
+         */
+        public Builder acceptDirect(boolean value) {
+            direct = direct.withAccept(value);
+            return this;
+        }
+
+        /**
+         * The directory of the direct socket; it is created with mode 0700 if missing and must be
+         * owned by this user with no access for others. Default: {@code $XDG_RUNTIME_DIR/minbus/direct},
+         * else {@code /tmp/minbus-$USER/direct}.
+         */
+        public Builder directDirectory(java.nio.file.Path value) {
+            direct = direct.withDirectory(value);
+            return this;
+        }
+
+        /**
+         * Bounds for accepting direct connections (docs/limits.md): at most {@code sessions} direct
+         * connections open at once (default 64) and {@code tickets} unused tickets (default 16),
+         * each valid for {@code ticketLifetime} (default 5 s).
+         */
+        public Builder directLimits(int sessions, int tickets, Duration ticketLifetime) {
+            direct = direct.withLimits(sessions, tickets, ticketLifetime);
+            return this;
+        }
+
         /** How long to wait for the bus to answer a registration; default 30 s. */
         public Builder answerTimeout(Duration value) {
             if (value.isNegative() || value.isZero()) {
@@ -252,6 +304,12 @@ public interface MinBus extends AutoCloseable {
          * @throws BusUnreachableException if no bus answers
          */
         public MinBus connect() {
+            MinBus bus = open();
+            ((ClientConnection) bus).direct().configure(direct.withSession(session));
+            return bus;
+        }
+
+        private MinBus open() {
             if (transport != null) {
                 return ClientConnection.open(transport, session, answerTimeout);
             }

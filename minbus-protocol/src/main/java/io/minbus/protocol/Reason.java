@@ -39,7 +39,15 @@ public enum Reason {
     /** {@code 01 0b}: the server is shutting down. */
     SHUTDOWN(Reason.CLASS_REFUSED, 0x0b),
     /** {@code 01 0c}: reserved for the identity and visibility policy. */
-    NOT_PERMITTED(Reason.CLASS_REFUSED, 0x0c);
+    NOT_PERMITTED(Reason.CLASS_REFUSED, 0x0c),
+    /**
+     * {@code 01 0d}: no direct connection (docs/minbus.md §19.2): the target does not offer one (it
+     * did not opt in, declined, did not answer in time), or the two plugins are not on the same
+     * machine as the same user. A relayed connection may still work.
+     */
+    NO_DIRECT(Reason.CLASS_REFUSED, 0x0d),
+    /** {@code 00 0e}: the target has {@code max_visibility_questions} direct questions pending (§19.2). */
+    DIRECT_BUSY(Reason.CLASS_RESOURCES, 0x0e);
 
     /** Class byte: the server lacks a resource. */
     public static final int CLASS_RESOURCES = 0x00;

@@ -41,6 +41,12 @@ final class Meaning {
             case "keyed-event" -> KeyedEvent::decode;
             case "question" -> VisibilityQuestion::decode;
             case "answer" -> VisibilityAnswer::decode;
+            case "direct" -> DirectRequest::decode;
+            case "direct-question" -> DirectQuestion::decode;
+            case "offer" -> DirectOffer::decode;
+            case "offer-strict" -> DirectOffer::decodeStrict;
+            case "ticket-preamble" -> DirectPreamble::decode;
+            case "ticket-answer" -> DirectPreamble.Answer::decode;
             case "empty" -> b -> {
                 if (b.hasRemaining()) {
                     throw new AssertionError("disconnect and accept are zero-length messages");
@@ -65,6 +71,11 @@ final class Meaning {
             case KeyedEvent e -> e.encode();
             case VisibilityQuestion q -> q.encode();
             case VisibilityAnswer a -> a.encode();
+            case DirectRequest d -> d.encode();
+            case DirectQuestion q -> q.encode();
+            case DirectOffer o -> o.encode();
+            case DirectPreamble p -> p.encode();
+            case DirectPreamble.Answer a -> a.encode();
             case String s -> ByteBuffer.allocate(0);
             default -> throw new IllegalArgumentException("cannot encode " + value);
         };
@@ -90,6 +101,22 @@ final class Meaning {
             case "question" -> new Parsed("question", word().equals("trusted") ? VisibilityQuestion.trusted()
                     : VisibilityQuestion.peer(word()));
             case "answer" -> new Parsed("answer", VisibilityAnswer.valueOf(word().toUpperCase(java.util.Locale.ROOT)));
+            case "direct" -> {
+                ConnectRequest c = connect();
+                yield new Parsed("direct", new DirectRequest(c.name(), c.minVersion()));
+            }
+            case "direct-question" -> {
+                Registration r = registration();
+                yield new Parsed("direct-question", new DirectQuestion(r, key()));
+            }
+            case "offer" -> {
+                String path = quoted();
+                expect("ticket");
+                yield new Parsed("offer", new DirectOffer(path, Ticket.fromBase64(word())));
+            }
+            case "ticket-preamble" -> new Parsed("ticket-preamble", new DirectPreamble(Ticket.fromBase64(word())));
+            case "ticket-answer" -> new Parsed("ticket-answer",
+                    DirectPreamble.Answer.valueOf(word().toUpperCase(java.util.Locale.ROOT)));
             default -> throw new IllegalArgumentException("unknown meaning " + word);
         };
         if (next != tokens.size()) {

@@ -23,7 +23,8 @@ class MinBusVectorsTest {
         assertThat(vectors).extracting(MinBusVectors.Vector::op).contains('=', '~', '!');
         assertThat(vectors.stream().filter(v -> v.op() == '!').map(MinBusVectors.Vector::meaning).distinct())
                 .containsExactlyInAnyOrder("register", "result", "plugins", "event", "connect", "incoming", "error",
-                        "relay-end", "keyed-plugins", "keyed-event", "question", "answer");
+                        "relay-end", "keyed-plugins", "keyed-event", "question", "answer",
+                        "direct", "direct-question", "offer", "offer-strict", "ticket-preamble", "ticket-answer");
     }
 
     @TestFactory

@@ -41,6 +41,8 @@ final class Targets {
         String rtt1 = "rtt/1/64";
         String rtt64 = "rtt/64/64";
         ratio("relayed 64 B round trip p50 ≤ 1.3× the C relay's", MinbusScenarios.RELAY, Anchors.C_RELAY, rtt1, rtt1, true, 1.3, false);
+        ratio("direct connection round trip ≤ 1.2× raw A↔B (the C direct limit's p50)", MinbusScenarios.DIRECT, Anchors.C_DIRECT,
+                rtt1, rtt1, true, 1.2, false);
         ratio("relayed 64 B round trip ≥ 1.5× faster than dbus-broker (its p50 ÷ ours)", DBUS_BROKER, MinbusScenarios.RELAY, rtt1, rtt1,
                 true, 1.5, true);
         ratio("relayed 64 KiB bulk ≥ 0.8× the C relay's throughput", MinbusScenarios.BULK, Anchors.C_RELAY, "bulk/1/65536",

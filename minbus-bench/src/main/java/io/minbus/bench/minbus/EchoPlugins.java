@@ -27,7 +27,10 @@ import java.util.function.Consumer;
  * <p>Channels are served as the SDK serves them, {@link Plugin#onConnect} (a virtual thread per
  * channel), or with {@code --platform} on a platform thread per channel ({@link Plugin#accept}).
  *
- * <p>Usage: {@code EchoPlugins BUS_SOCKET ECHO_COUNT [--platform]}; prints {@code ready} once every
+ * <p>With {@code --direct}, every connection accepts direct connections (docs/minbus.md §19), its
+ * socket in the directory {@code direct} next to the bus socket.
+ *
+ * <p>Usage: {@code EchoPlugins BUS_SOCKET ECHO_COUNT [--platform] [--direct]}; prints {@code ready} once every
  * name is registered, exits when stdin ends.
  */
 public final class EchoPlugins {
@@ -42,15 +45,20 @@ public final class EchoPlugins {
         }
         BusAddress address = new BusAddress.Unix(Path.of(args[0]));
         int echoes = Integer.parseInt(args[1]);
-        boolean platform = args.length > 2 && args[2].equals("--platform");
+        List<String> flags = List.of(args).subList(2, args.length);
+        boolean platform = flags.contains("--platform");
+        MinBus.Builder builder = MinBus.builder().address(address);
+        if (flags.contains("--direct")) {
+            builder.acceptDirect(true).directDirectory(Path.of(args[0]).toAbsolutePath().resolveSibling("direct"));
+        }
         List<MinBus> held = new ArrayList<>();
-        serve(MinBus.connect(address).register("sink", 1), platform, EchoPlugins::sink, held);
+        serve(builder.connect().register("sink", 1), platform, EchoPlugins::sink, held);
         // register in parallel: 1,000 connections one after the other take a while on a busy machine
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<Plugin>> f = new ArrayList<>();
             for (int i = 0; i < echoes; i++) {
                 String name = "echo-" + i;
-                f.add(pool.submit(() -> MinBus.connect(address).register(name, 1)));
+                f.add(pool.submit(() -> builder.connect().register(name, 1)));
             }
             for (Future<Plugin> p : f) {
                 serve(p.get(), platform, EchoPlugins::echo, held);

@@ -23,6 +23,8 @@ import java.util.TreeSet;
 public final class MinbusScenarios {
 
     public static final String RELAY = "minbus/relay";
+    /** A↔B over a direct connection the bus introduced (docs/minbus.md §19). */
+    public static final String DIRECT = "minbus/direct";
     public static final String BULK = "minbus/bulk";
     public static final String ONE_WAY = "minbus/oneway";
     public static final String RPC = "minbus/rpc";
@@ -45,6 +47,15 @@ public final class MinbusScenarios {
         Placement any = Placement.ANY;
         out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", any, echoes, roundTrips)
                 .limit(Anchors.C_RELAY).build());
+        out.add(ProcessScenario.builder(DIRECT, "minbus", "A↔B direct connection, introduced by the bus")
+                .placement(any).limit(Anchors.C_DIRECT)
+                .process("bus", MinbusScenarios::bus, Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(), sock(dir, "bus"), "1", "--direct"),
+                        Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(RelayDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
+                        "--direct"))
+                .probes(List.of(Probe.roundTrip(SMALL, 1)))
+                .build());
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,

@@ -34,20 +34,25 @@ import java.util.Map;
  *     many messages per system call), counted as messages per second.
  * </ul>
  *
- * <p>Usage: {@code RelayDriver BUS_SOCKET STATS_SOCKET [--platform]}
+ * <p>With {@code --direct}, every channel is a direct one ({@link io.minbus.client.Route#DIRECT},
+ * docs/minbus.md §19): the bus only introduces A to each plugin, and the messages skip it.
+ *
+ * <p>Usage: {@code RelayDriver BUS_SOCKET STATS_SOCKET [--platform] [--direct]}
  */
 public final class RelayDriver {
 
     private final Plugin me;
     private final Path stats;
     private final boolean platform;
+    private final io.minbus.client.Route route;
     private final List<Channel> echoes = new ArrayList<>();
     private Channel sink;
 
-    private RelayDriver(Plugin me, Path stats, boolean platform) {
+    private RelayDriver(Plugin me, Path stats, boolean platform, boolean direct) {
         this.me = me;
         this.stats = stats;
         this.platform = platform;
+        this.route = direct ? io.minbus.client.Route.DIRECT : io.minbus.client.Route.RELAYED;
     }
 
     public static void main(String[] args) throws IOException {
@@ -56,7 +61,9 @@ public final class RelayDriver {
             System.exit(2);
         }
         MinBus bus = MinBus.connect(new BusAddress.Unix(Path.of(args[0])));
-        RelayDriver d = new RelayDriver(bus.register("driver", 1), Path.of(args[1]), args.length > 2 && args[2].equals("--platform"));
+        List<String> flags = List.of(args).subList(2, args.length);
+        RelayDriver d = new RelayDriver(bus.register("driver", 1), Path.of(args[1]), flags.contains("--platform"),
+                flags.contains("--direct"));
         DriverLoop.run(d::run);
         bus.close();
     }
@@ -73,7 +80,7 @@ public final class RelayDriver {
 
     private RoundResult roundTrips(DriverCommand c) throws Exception {
         while (echoes.size() < c.concurrency()) {
-            echoes.add(me.connect("echo-" + echoes.size()));
+            echoes.add(me.bus().connect("echo-" + echoes.size(), route));
         }
         List<Exchanges.Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < c.concurrency(); i++) {
@@ -92,7 +99,7 @@ public final class RelayDriver {
 
     private RoundResult oneWay(DriverCommand c) throws IOException {
         if (sink == null) {
-            sink = me.connect("sink");
+            sink = me.bus().connect("sink", route);
         }
         if (c.size() == 0) {
             throw new IllegalArgumentException("one-way messages need a size above 0 (an empty message ends a run)");

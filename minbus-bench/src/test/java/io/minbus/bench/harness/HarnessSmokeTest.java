@@ -66,7 +66,7 @@ class HarnessSmokeTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         int status = BenchMain.run(new String[] {
             "--quick", "--root", root.toString(), "--target", tmp.toString(), "--out", report.toString(),
-            "--only", "^minbus/(relay|bulk|oneway|rpc|scale|startup-python|startup-c)$|^start/trivial-c$", "--no-pinned", "--channels", "1,10",
+            "--only", "^minbus/(relay|direct|bulk|oneway|rpc|scale|startup-python|startup-c)$|^start/trivial-c$|^c/direct$", "--no-pinned", "--channels", "1,10",
             "--warmup-rounds", "0", "--rounds", "1", "--duration-ms", "100", "--warmup-ms", "50", "--scale-plugins", "50",
         }, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
@@ -76,6 +76,8 @@ class HarnessSmokeTest {
         assertThat(md).as(log)
                 .contains("| minbus | A→bus→B, relayed duplex per channel, one bus connection for A | 64 B round trip | any |")
                 .contains("| minbus | A→bus→B, relayed duplex | 64 KiB bulk, one way | any |")
+                .contains("| minbus | A↔B direct connection, introduced by the bus | 64 B round trip | any |")
+                .contains("direct connection round trip ≤ 1.2× raw A↔B")
                 .contains("64 B one-way messages")
                 .contains("BusRpc typed proxy")
                 .contains("50 plugins on one bus")

@@ -13,11 +13,11 @@ final class ChannelStreams {
 
     /** The half we read as bytes. Not thread-safe. */
     static final class Input extends InputStream {
-        private final RelayedChannel channel;
+        private final io.minbus.client.Channel channel;
         private ByteBuffer current = ByteBuffer.allocate(0);
         private boolean eof;
 
-        Input(RelayedChannel channel) {
+        Input(io.minbus.client.Channel channel) {
             this.channel = channel;
         }
 
@@ -65,9 +65,9 @@ final class ChannelStreams {
 
     /** The half we write as bytes; each write is one message. */
     static final class Output extends OutputStream {
-        private final RelayedChannel channel;
+        private final io.minbus.client.Channel channel;
 
-        Output(RelayedChannel channel) {
+        Output(io.minbus.client.Channel channel) {
             this.channel = channel;
         }
 

@@ -59,6 +59,8 @@ public final class ClientConnection implements MinBus {
     private volatile State state = State.FRESH;
     /** Created before the registration is sent, so that no incoming connection can miss it. */
     private volatile NamedPlugin plugin;
+    /** Direct connections (docs/minbus.md §19), as initiator and as target. */
+    private final Direct direct = new Direct(this);
 
     private ClientConnection(Session session, String description, Duration answerTimeout) {
         this.session = session;
@@ -158,7 +160,7 @@ public final class ClientConnection implements MinBus {
     }
 
     /** Registers as a nameless client unless registered already. */
-    private void ensureRegistered() {
+    void ensureRegistered() {
         State s = state;
         if (s == State.NAMED || s == State.NAMELESS) {
             return;
@@ -284,6 +286,24 @@ public final class ClientConnection implements MinBus {
         return connect(ConnectRequest.to(name, minVersion));
     }
 
+    @Override
+    public Channel connect(String name, int minVersion, io.minbus.client.Route route) {
+        return direct.connect(minVersion == 0 ? ConnectRequest.to(name) : ConnectRequest.to(name, minVersion), route);
+    }
+
+    /** Direct connections of this bus connection (§19). */
+    public Direct direct() {
+        return direct;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    Channel connectRelayed(ConnectRequest request) {
+        return connect(request);
+    }
+
     private Channel connect(ConnectRequest request) {
         ensureRegistered();
         Duplex duplex;
@@ -373,6 +393,7 @@ public final class ClientConnection implements MinBus {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        direct.close();
         if (session.isOpen()) {
             try {
                 if (state == State.NAMED || state == State.NAMELESS) {

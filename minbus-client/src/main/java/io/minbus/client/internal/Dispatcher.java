@@ -52,6 +52,7 @@ final class Dispatcher implements Runnable {
     }
 
     private void lost(Throwable why) {
+        bus.direct().close(); // §19.7: direct sessions end with the bus connection
         NamedPlugin p = plugin.get();
         if (p != null) {
             p.connectionLost(why);
@@ -64,6 +65,10 @@ final class Dispatcher implements Runnable {
      * unexpected and refused (§12).
      */
     private void question(IncomingRequest request) {
+        if (io.minbus.protocol.DirectQuestion.isDirectQuestion(request.opening())) {
+            bus.direct().question(request, plugin.get()); // §19.3
+            return;
+        }
         VisibilityQuestion question;
         try {
             question = VisibilityQuestion.decode(request.opening());

@@ -31,7 +31,7 @@ final class NamedPlugin implements Plugin {
     private final PluginInfo info;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<PendingIncoming> queue = new ArrayDeque<>();
+    private final ArrayDeque<IncomingConnection> queue = new ArrayDeque<>();
     private Throwable lost;
     private Predicate<IncomingConnection> filter;
     private Consumer<Channel> handler;
@@ -78,7 +78,7 @@ final class NamedPlugin implements Plugin {
     }
 
     /** From the dispatcher: a new incoming connection. */
-    void offer(PendingIncoming incoming) {
+    void offer(IncomingConnection incoming) {
         lock.lock();
         try {
             if (handler == null) {
@@ -123,7 +123,7 @@ final class NamedPlugin implements Plugin {
                     throw new IllegalStateException("\"" + info.name() + "\" hands its connections to the handler"
                             + " set with onConnect; accept() cannot take them too");
                 }
-                PendingIncoming next = queue.poll();
+                IncomingConnection next = queue.poll();
                 if (next != null) {
                     return Optional.of(next);
                 }
@@ -148,7 +148,7 @@ final class NamedPlugin implements Plugin {
 
     @Override
     public void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler) {
-        ArrayDeque<PendingIncoming> waiting;
+        ArrayDeque<IncomingConnection> waiting;
         lock.lock();
         try {
             if (this.handler != null) {
@@ -165,11 +165,11 @@ final class NamedPlugin implements Plugin {
         waiting.forEach(this::handle);
     }
 
-    private void handle(PendingIncoming incoming) {
+    private void handle(IncomingConnection incoming) {
         Thread.ofVirtual().name("minbus-" + info.name() + "-from-" + incoming.name()).start(() -> serve(incoming));
     }
 
-    private void serve(PendingIncoming incoming) {
+    private void serve(IncomingConnection incoming) {
         boolean wanted;
         try {
             wanted = filter.test(incoming);

@@ -62,6 +62,8 @@ final class Conn implements MuxListener {
     final Plugin plugin;
     /** Visibility questions to this plugin if it is explicit (§18.7). */
     final Questions questions = new Questions(this);
+    /** Direct questions to this plugin, and the introductions it asks for (§19). */
+    final Introductions introductions = new Introductions(this);
     /** Trusted plugin, peer or refused (§18), from what the byte stream proved. */
     final Standing standing;
 
@@ -446,6 +448,7 @@ final class Conn implements MuxListener {
         }
         if (state == State.CONNECTED && !engine.isEnded()) {
             questions.tick(now);
+            introductions.tick(now);
         }
         heartbeat(now);
     }
@@ -510,6 +513,7 @@ final class Conn implements MuxListener {
         cleanedUp = true;
         why = reason;
         questions.dropAll();
+        introductions.dropAll();
         plugin.leave();
         for (RelaySide side : new ArrayList<>(sides)) {
             side.connGone(relayReason);
@@ -573,6 +577,8 @@ final class Conn implements MuxListener {
             side.onData(fragment, total, first);
         } else if (e.attachment().orElse(null) instanceof Questions.Question q) {
             questions.onData(q, fragment, total, first, last);
+        } else if (e.attachment().orElse(null) instanceof Introductions.Question q) {
+            introductions.onData(q, fragment, total, first, last);
         }
     }
 
@@ -599,6 +605,8 @@ final class Conn implements MuxListener {
             side.onClosed(reason);
         } else if (a instanceof Questions.Question q) {
             questions.onRefused(q);
+        } else if (a instanceof Introductions.Question q) {
+            introductions.onRefused(q, reason);
         } else if (a instanceof Connector.PendingConnect pending) {
             pending.abandoned(this);
         }

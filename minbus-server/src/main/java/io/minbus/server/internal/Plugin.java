@@ -168,6 +168,10 @@ final class Plugin {
     }
 
     private void query(Entity entity, ByteBuffer opening) {
+        if (io.minbus.protocol.DirectRequest.isDirect(opening)) {
+            Introductions.introduce(conn, entity, opening); // §19.2
+            return;
+        }
         Half response = entity.writeHalf().orElseThrow();
         boolean keyed = opening.remaining() == 1 && opening.get(opening.position()) == KeyedPluginList.QUERY; // §18.6
         if (conn.state != Conn.State.CONNECTED || (opening.hasRemaining() && !keyed)) {
