@@ -405,7 +405,8 @@ public final class MuxEngine {
      * for it (a single-threaded owner only, such as a server's selector loop: the message then skips
      * the queue, a copy and the round-robin turn). Encoded bytes that {@link #output()} returned and
      * the owner has not written yet stay in the same buffer, so at most about 64 KiB are held that way;
-     * beyond that, messages queue as usual. The owner must not write from the buffer of
+     * beyond that, messages queue as usual; and {@link #output()} then encodes up to about 64 KiB per
+     * call instead of one chunk size, for fewer, larger writes. The owner must not write from the buffer of
      * {@link #output()} concurrently with a {@code send}. Off by default.
      */
     public MuxEngine encodeEagerly(boolean value) {

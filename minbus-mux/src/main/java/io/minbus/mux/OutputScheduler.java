@@ -22,7 +22,8 @@ final class OutputScheduler {
     private final ArrayDeque<Chunk> control = new ArrayDeque<>();
     private final ArrayDeque<Half> ready = new ArrayDeque<>();
     private final int maxChunk;
-    private final int target;
+    /** About how many bytes one {@link #output()} encodes. */
+    private int target;
     private final FrameLog log;
     private final Consumer<Half> finalSent;
     /** Encoded bytes not yet taken by the owner; read mode between calls to {@link #output()}. */
@@ -54,6 +55,9 @@ final class OutputScheduler {
     /** See {@link MuxEngine#encodeEagerly(boolean)}. */
     void eager(boolean value) {
         eager = value;
+        if (value) {
+            target = Math.max(target, EAGER_LIMIT); // also fewer, larger writes for relayed bulk data
+        }
     }
 
     boolean eager() {
