@@ -73,11 +73,15 @@ public record ConnectRequest(String name, OptionalInt minVersion) {
      * @throws MalformedPayloadException if it is not a connect or does not parse
      */
     public static ConnectRequest decode(ByteBuffer payload) {
-        PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 00 (connect)", kind));
-        }
+        return read(new PayloadReader(WHAT, SECTION, payload), KIND, "connect");
+    }
+
+    /**
+     * Reads the layout a connect shares with a direct introduction (§19.2) strictly: the kind byte,
+     * which must be {@code kind} ({@code kindName} in the error), the name and an optional min_version.
+     */
+    static ConnectRequest read(PayloadReader in, int kind, String kindName) {
+        in.kind(kind, kindName);
         int n = in.u8("name length");
         if (n == 0) {
             throw in.fail("the name is empty; nameless clients cannot be connected to");

@@ -65,10 +65,7 @@ public record DirectOffer(String path, Ticket ticket) {
     }
 
     private static DirectOffer read(PayloadReader in) {
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 00 (offer)", kind));
-        }
+        in.kind(KIND, "offer");
         int p = in.u8("path length");
         if (p == 0) {
             throw in.fail("the path is empty");

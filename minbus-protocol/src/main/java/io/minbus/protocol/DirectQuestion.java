@@ -55,10 +55,7 @@ public record DirectQuestion(Registration initiator, Optional<String> initiatorK
      */
     public static DirectQuestion decode(ByteBuffer payload) {
         PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 01 (direct question)", kind));
-        }
+        in.kind(KIND, "direct question");
         PayloadReader.Tuple t = in.tuple(true);
         Registration initiator = t.name().isEmpty() ? Registration.nameless(t.version())
                 : Registration.named(t.name(), t.version());

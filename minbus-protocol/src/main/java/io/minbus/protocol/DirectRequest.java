@@ -62,23 +62,7 @@ public record DirectRequest(String name, OptionalInt minVersion) {
      * @throws MalformedPayloadException if it is not a direct introduction or does not parse
      */
     public static DirectRequest decode(ByteBuffer payload) {
-        PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 02 (direct introduction)", kind));
-        }
-        int n = in.u8("name length");
-        if (n == 0) {
-            throw in.fail("the name is empty; nameless clients cannot be connected to");
-        }
-        String name = in.name(n);
-        OptionalInt min = OptionalInt.empty();
-        if (in.remaining() == 2) {
-            min = OptionalInt.of(in.u16("min_version"));
-        } else if (in.hasRemaining()) {
-            throw in.fail(in.remaining() + " byte(s) after the name; only a 2-byte min_version may follow");
-        }
-        return new DirectRequest(name, min);
+        return of(ConnectRequest.read(new PayloadReader(WHAT, SECTION, payload), KIND, "direct introduction"));
     }
 
     @Override

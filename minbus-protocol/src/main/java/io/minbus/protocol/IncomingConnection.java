@@ -63,10 +63,7 @@ public record IncomingConnection(Registration initiator, Optional<String> initia
      */
     public static IncomingConnection decode(ByteBuffer payload) {
         PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 00 (incoming connection)", kind));
-        }
+        in.kind(KIND, "incoming connection");
         Registration initiator = Registration.read(in);
         if (in.remaining() < KEY_BYTES) {
             return new IncomingConnection(initiator); // anything shorter is ignored, as any trailing bytes

@@ -37,6 +37,14 @@ final class PayloadReader {
         return in.getShort() & 0xFFFF;
     }
 
+    /** The kind byte, which must be {@code expected}; {@code kind} names that kind in the error. */
+    void kind(int expected, String kind) {
+        int actual = u8("kind");
+        if (actual != expected) {
+            throw fail(String.format("kind %02x is not %02x (%s)", actual, expected, kind));
+        }
+    }
+
     /** {@code n} raw bytes. */
     byte[] bytes(int n, String field) {
         need(n, field);

@@ -56,10 +56,7 @@ public record VisibilityQuestion(Optional<String> requesterKey) {
      */
     public static VisibilityQuestion decode(ByteBuffer payload) {
         PayloadReader in = new PayloadReader(WHAT, SECTION, payload);
-        int kind = in.u8("kind");
-        if (kind != KIND) {
-            throw in.fail(String.format("kind %02x is not 00 (visibility question)", kind));
-        }
+        in.kind(KIND, "visibility question");
         return new VisibilityQuestion(KeyedPluginList.readKey(in));
     }
 

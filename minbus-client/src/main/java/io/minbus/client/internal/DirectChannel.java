@@ -1,6 +1,5 @@
 package io.minbus.client.internal;
 
-import io.minbus.client.Channel;
 import io.minbus.client.ChannelBrokenException;
 import io.minbus.client.ChannelClosedException;
 import io.minbus.client.MinBusException;
@@ -10,42 +9,21 @@ import io.minbus.mux.EndedException;
 import io.minbus.mux.MuxException;
 import io.minbus.mux.MuxLimitException;
 import io.minbus.mux.Session;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 
 /**
  * A channel on a direct session (docs/minbus.md §19.6): a duplex between the two plugins with no
  * bus in between, so end payloads are the other plugin's own bytes (no {@code 00} prefix), and the
  * channel breaks only when the direct session does.
  */
-final class DirectChannel implements Channel {
+final class DirectChannel extends DuplexChannel {
     private final Session session;
-    private final Duplex duplex;
-    private final String peerName;
-    private final OptionalInt peerVersion;
-    private volatile String broken;
-    private volatile boolean cancelledByUs;
 
     DirectChannel(Session session, Duplex duplex, String peerName, OptionalInt peerVersion) {
+        super(duplex, peerName, peerVersion);
         this.session = session;
-        this.duplex = duplex;
-        this.peerName = peerName;
-        this.peerVersion = peerVersion;
-    }
-
-    @Override
-    public String peerName() {
-        return peerName;
-    }
-
-    @Override
-    public OptionalInt peerVersion() {
-        return peerVersion;
     }
 
     @Override
@@ -53,110 +31,34 @@ final class DirectChannel implements Channel {
         return true;
     }
 
+    /** Nothing to check: only the direct session can end the channel, and the duplex says so. */
     @Override
-    public void send(ByteBuffer message) {
-        sending(() -> {
-            duplex.send(message);
-            return null;
-        });
+    void checkSending() {
     }
 
+    /** A half we ended, used again: the caller's mistake, shown as it is. */
     @Override
-    public void write(ByteBuffer message) {
-        sending(() -> {
-            duplex.write(message);
-            return null;
-        });
+    RuntimeException afterIllegalState(IllegalStateException e) {
+        return e;
     }
 
+    /** Closing or cancelling a half that ended already is a no-op. */
     @Override
-    public void flush() {
-        sending(() -> {
-            duplex.flush();
-            return null;
-        });
+    boolean ignoresEndedHalf() {
+        return true;
     }
 
+    /** {@link #close()} may fail: only a message or channel limit can make it. */
     @Override
-    public boolean trySend(ByteBuffer message) {
-        return sending(() -> duplex.trySend(message));
-    }
-
-    private <T> T sending(Supplier<T> send) {
-        try {
-            return send.get();
-        } catch (MuxException e) {
-            throw translate(e, "sending to " + peer());
-        }
-    }
-
-    @Override
-    public ByteBuffer receive() {
-        try {
-            return duplex.receive();
-        } catch (MuxException e) {
-            throw translate(e, "receiving from " + peer());
-        }
-    }
-
-    @Override
-    public Optional<ByteBuffer> receive(Duration timeout) {
-        try {
-            return duplex.receive(timeout);
-        } catch (MuxException e) {
-            throw translate(e, "receiving from " + peer());
-        }
-    }
-
-    @Override
-    public InputStream inputStream() {
-        return new ChannelStreams.Input(this);
-    }
-
-    @Override
-    public OutputStream outputStream() {
-        return new ChannelStreams.Output(this);
-    }
-
-    @Override
-    public void close(ByteBuffer reason) {
-        try {
-            duplex.close(reason);
-        } catch (BrokenException | IllegalStateException e) {
-            // the channel or the session is gone, or the half ended: nothing left to close
-        } catch (MuxLimitException e) {
-            throw translate(e, "closing the channel to " + peer());
-        }
-    }
-
-    @Override
-    public void cancel(ByteBuffer reason) {
-        cancelledByUs = true;
-        try {
-            duplex.cancel(reason);
-        } catch (BrokenException | IllegalStateException e) {
-            // same
-        } catch (MuxLimitException e) {
-            throw translate(e, "cancelling the channel to " + peer());
-        }
-    }
-
-    @Override
-    public boolean ping(Duration timeout) {
-        if (cancelledByUs || duplex.closeReason().isPresent()) {
-            return false;
-        }
-        try {
-            if (duplex.ping(timeout)) {
-                return true;
-            }
-        } catch (MuxException e) {
-            throw translate(e, "pinging " + peer());
-        }
-        if (broken == null) {
-            broken = "no answer from " + peer() + " to a ping within " + timeout.toMillis() + " ms";
-        }
+    boolean closeNeverFails() {
         return false;
+    }
+
+    @Override
+    void pingUnanswered(String noAnswer) {
+        if (broken == null) {
+            broken = noAnswer;
+        }
     }
 
     @Override
@@ -169,17 +71,8 @@ final class DirectChannel implements Channel {
         return broken != null || !session.isOpen();
     }
 
-    @Override
-    public void close() {
-        close(ClientConnection.EMPTY.duplicate());
-        cancel(ClientConnection.EMPTY.duplicate());
-    }
-
-    String peer() {
-        return peerName.isEmpty() ? "a nameless client" : "\"" + peerName + "\"";
-    }
-
     /** The API exception for a session exception: the other plugin's end, or the direct session lost. */
+    @Override
     RuntimeException translate(MuxException e, String doing) {
         if (e instanceof EndedException ended) {
             String what = ended.cancelled()
@@ -198,8 +91,7 @@ final class DirectChannel implements Channel {
                     + " plugin's bus connection ended. Connect again", null, b);
         }
         if (e instanceof MuxLimitException limit) {
-            return new MinBusException(doing + ": " + limit.getMessage() + "; send smaller messages or open fewer"
-                    + " channels", limit);
+            return overLimit(limit, doing);
         }
         return new MinBusException(doing + " failed: " + e.getMessage(), e);
     }

@@ -4,7 +4,6 @@ import io.minbus.client.Channel;
 import io.minbus.client.IncomingConnection;
 import io.minbus.identity.Identity;
 import io.minbus.mux.Duplex;
-import io.minbus.mux.MuxException;
 import io.minbus.mux.Session;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -59,13 +58,7 @@ final class DirectIncoming implements IncomingConnection {
                     + (decision.get() == ACCEPTED ? "accepted" : "denied") + " already");
         }
         DirectChannel channel = new DirectChannel(session, duplex, name(), OptionalInt.of(version()));
-        try {
-            duplex.send(ClientConnection.EMPTY.duplicate()); // the acceptance (§19.6, as §8.5)
-        } catch (MuxException e) {
-            RuntimeException failure = channel.translate(e, "accepting the direct connection from " + channel.peer());
-            ClientConnection.endQuietly(duplex);
-            throw failure;
-        }
+        channel.sendAcceptance("accepting the direct connection from " + channel.peer());
         return channel;
     }
 

@@ -3,7 +3,6 @@ package io.minbus.client.internal;
 import io.minbus.client.Channel;
 import io.minbus.client.IncomingConnection;
 import io.minbus.mux.Duplex;
-import io.minbus.mux.MuxException;
 import io.minbus.protocol.Registration;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,13 +60,7 @@ final class PendingIncoming implements IncomingConnection {
                     + (decision.get() == ACCEPTED ? "accepted" : "denied") + " already");
         }
         RelayedChannel channel = new RelayedChannel(bus, duplex, initiator.name(), OptionalInt.of(initiator.version()));
-        try {
-            duplex.send(ClientConnection.EMPTY.duplicate()); // the acceptance: a zero-length first message
-        } catch (MuxException e) {
-            RuntimeException failure = channel.translate(e, "accepting the connection from " + channel.peer());
-            ClientConnection.endQuietly(duplex);
-            throw failure;
-        }
+        channel.sendAcceptance("accepting the connection from " + channel.peer());
         return channel;
     }
 

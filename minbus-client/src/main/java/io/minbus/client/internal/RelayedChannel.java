@@ -1,9 +1,7 @@
 package io.minbus.client.internal;
 
-import io.minbus.client.Channel;
 import io.minbus.client.ChannelBrokenException;
 import io.minbus.client.ChannelClosedException;
-import io.minbus.client.MinBusException;
 import io.minbus.mux.BrokenException;
 import io.minbus.mux.Duplex;
 import io.minbus.mux.EndedException;
@@ -12,61 +10,28 @@ import io.minbus.mux.MuxLimitException;
 import io.minbus.protocol.MalformedPayloadException;
 import io.minbus.protocol.Reason;
 import io.minbus.protocol.RelayEnd;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 
 /**
  * An established relay as seen from one side (docs/minbus.md §8.3, §9): a session duplex whose end
  * payloads are the other plugin's behind a {@code 00} byte, or the bus's own ({@code 01 ..}: broken).
  */
-final class RelayedChannel implements Channel {
+final class RelayedChannel extends DuplexChannel {
     private final ClientConnection bus;
-    private final Duplex duplex;
-    private final String peerName;
-    private final OptionalInt peerVersion;
-    private volatile String broken;
-    private volatile boolean cancelledByUs;
     /** A ping went unanswered: the session ended both halves (and says "cancelled by us" from then on). */
     private volatile boolean pingTimedOut;
 
     RelayedChannel(ClientConnection bus, Duplex duplex, String peerName, OptionalInt peerVersion) {
+        super(duplex, peerName, peerVersion);
         this.bus = bus;
-        this.duplex = duplex;
-        this.peerName = peerName;
-        this.peerVersion = peerVersion;
     }
 
-    @Override
-    public String peerName() {
-        return peerName;
-    }
-
-    @Override
-    public OptionalInt peerVersion() {
-        return peerVersion;
-    }
-
-    @Override
-    public void send(ByteBuffer message) {
-        sending(() -> {
-            duplex.send(message);
-            return null;
-        });
-    }
-
-    @Override
-    public void write(ByteBuffer message) {
-        sending(() -> {
-            duplex.write(message);
-            return null;
-        });
-    }
-
+    /**
+     * Unlike {@link #send}, {@link #write} and {@link #trySend}: no check that the bus broke the
+     * channel, and the duplex's IllegalStateException passes as it is.
+     */
     @Override
     public void flush() {
         try {
@@ -76,95 +41,24 @@ final class RelayedChannel implements Channel {
         }
     }
 
+    /** Closing or cancelling a half that ended already throws the duplex's IllegalStateException. */
     @Override
-    public boolean trySend(ByteBuffer message) {
-        return sending(() -> duplex.trySend(message));
+    boolean ignoresEndedHalf() {
+        return false;
     }
 
-    /** Runs a send on the duplex, with this channel's checks and its translation of the session's exceptions. */
-    private <T> T sending(Supplier<T> send) {
-        checkNotBrokenByBus();
-        try {
-            return send.get();
-        } catch (MuxException e) {
-            throw translate(e, "sending to " + peer());
-        } catch (IllegalStateException e) {
-            throw afterPingTimeout(e);
-        }
+    /** Closing never fails. */
+    @Override
+    boolean closeNeverFails() {
+        return true;
     }
 
     @Override
-    public ByteBuffer receive() {
-        try {
-            return duplex.receive();
-        } catch (MuxException e) {
-            throw translate(e, "receiving from " + peer());
-        } catch (IllegalStateException e) {
-            throw afterPingTimeout(e);
-        }
-    }
-
-    @Override
-    public Optional<ByteBuffer> receive(Duration timeout) {
-        try {
-            return duplex.receive(timeout);
-        } catch (MuxException e) {
-            throw translate(e, "receiving from " + peer());
-        } catch (IllegalStateException e) {
-            throw afterPingTimeout(e);
-        }
-    }
-
-    @Override
-    public InputStream inputStream() {
-        return new ChannelStreams.Input(this);
-    }
-
-    @Override
-    public OutputStream outputStream() {
-        return new ChannelStreams.Output(this);
-    }
-
-    @Override
-    public void close(ByteBuffer reason) {
-        try {
-            duplex.close(reason);
-        } catch (BrokenException e) {
-            // the channel or the connection is gone: nothing left to close
-        } catch (MuxLimitException e) {
-            throw translate(e, "closing the channel to " + peer());
-        }
-    }
-
-    @Override
-    public void cancel(ByteBuffer reason) {
-        cancelledByUs = true;
-        try {
-            duplex.cancel(reason);
-        } catch (BrokenException e) {
-            // same
-        } catch (MuxLimitException e) {
-            throw translate(e, "cancelling the channel to " + peer());
-        }
-    }
-
-    @Override
-    public boolean ping(Duration timeout) {
-        if (cancelledByUs || duplex.closeReason().isPresent()) {
-            return false;
-        }
-        try {
-            if (duplex.ping(timeout)) {
-                return true;
-            }
-        } catch (MuxException e) {
-            throw translate(e, "pinging " + peer());
-        }
+    void pingUnanswered(String noAnswer) {
         if (!cancelledByUs && duplex.closeReason().isEmpty() && broken == null) {
-            broken = "no answer from " + peer() + " to a ping within " + timeout.toMillis() + " ms";
+            broken = noAnswer;
             pingTimedOut = true;
         }
-        return false;
     }
 
     /**
@@ -172,7 +66,8 @@ final class RelayedChannel implements Channel {
      * still on its way: the bus closed the half we read with its own reason (the other plugin went
      * away, shutdown).
      */
-    private void checkNotBrokenByBus() {
+    @Override
+    void checkSending() {
         Optional<ByteBuffer> end = duplex.closeReason();
         if (end.isPresent() && relayed(end.get()).isEmpty()) {
             Reason reason = Failures.errorPayload(end.get()).reason();
@@ -182,7 +77,9 @@ final class RelayedChannel implements Channel {
         }
     }
 
-    private RuntimeException afterPingTimeout(IllegalStateException e) {
+    /** After a ping went unanswered the session ended both halves: the channel is broken. */
+    @Override
+    RuntimeException afterIllegalState(IllegalStateException e) {
         if (pingTimedOut) {
             return new ChannelBrokenException("the channel to " + peer() + " is broken: " + broken, null, e);
         }
@@ -199,25 +96,6 @@ final class RelayedChannel implements Channel {
         return broken != null || !bus.sessionOpen() || fromBus(duplex.closeReason()) || fromBus(duplex.cancelReason());
     }
 
-    @Override
-    public void close() {
-        try {
-            close(ClientConnection.EMPTY.duplicate());
-        } catch (RuntimeException e) {
-            // closing never fails
-        }
-        try {
-            cancel(ClientConnection.EMPTY.duplicate());
-        } catch (RuntimeException e) {
-            // same
-        }
-    }
-
-    /** "kv" or "a nameless client". */
-    String peer() {
-        return peerName.isEmpty() ? "a nameless client" : "\"" + peerName + "\"";
-    }
-
     private static Optional<ByteBuffer> relayed(ByteBuffer payload) {
         try {
             return RelayEnd.decode(payload) instanceof RelayEnd.Relayed r ? Optional.of(r.payload()) : Optional.empty();
@@ -231,6 +109,7 @@ final class RelayedChannel implements Channel {
     }
 
     /** The API exception for a session exception. */
+    @Override
     RuntimeException translate(MuxException e, String doing) {
         if (e instanceof EndedException ended) {
             RelayEnd end;
@@ -257,8 +136,7 @@ final class RelayedChannel implements Channel {
             return new ChannelBrokenException("the channel to " + peer() + " is broken: " + b.getMessage(), null, b);
         }
         if (e instanceof MuxLimitException limit) {
-            return new MinBusException(doing + ": " + limit.getMessage() + "; send smaller messages or open fewer"
-                    + " channels", limit);
+            return overLimit(limit, doing);
         }
         return bus.failure(e, doing);
     }
