@@ -49,6 +49,8 @@ public final class Child {
                 case "source" -> source(address, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
                 case "watch" -> watch(address);
                 case "echo" -> echo(address, args[2]);
+                case "directecho" -> directEcho(address, args[2]);
+                case "directping" -> directPing(address, args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
                 case "holdrelay" -> holdRelay(address, args[2], args[3]);
                 case "churn" -> churn(address, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                         Long.parseLong(args[5]));
@@ -229,6 +231,56 @@ public final class Child {
             });
             OUT.println("registered " + name + " 1");
             awaitExit();
+        }
+    }
+
+    /** Like echo, but offers direct connections (docs/minbus.md §19) and says which kind each channel is. */
+    static void directEcho(BusAddress address, String name) throws Exception {
+        try (MinBus bus = MinBus.builder().address(address).acceptDirect(true).connect()) {
+            Plugin p = bus.register(name, 1);
+            p.onConnect(in -> true, ch -> {
+                OUT.println("accepted " + ch.peerName() + (ch.isDirect() ? " direct" : " relayed"));
+                try {
+                    while (true) {
+                        ch.send(ch.receive());
+                    }
+                } catch (RuntimeException e) {
+                    OUT.println("ended " + ch.peerName() + " " + e.getClass().getSimpleName());
+                }
+            });
+            OUT.println("registered " + name + " 1");
+            awaitExit();
+        }
+    }
+
+    /**
+     * Registers "pinger", opens a direct channel to target, checks {@code count} seeded random messages
+     * come back unchanged ("echoed N direct"), then waits for the channel to end and says how.
+     */
+    static void directPing(BusAddress address, String target, int count, long seed) throws Exception {
+        try (MinBus bus = MinBus.connect(address)) {
+            bus.register("pinger", 1);
+            Channel ch = bus.connect(target, io.minbus.client.Route.DIRECT);
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = 0; i < count; i++) {
+                byte[] m = new byte[1 + r.nextInt(r.nextBoolean() ? 100 : 200_000)];
+                r.nextBytes(m);
+                ch.send(ByteBuffer.wrap(m));
+                ByteBuffer back = ch.receive();
+                if (!back.equals(ByteBuffer.wrap(m))) {
+                    OUT.println("mismatch at message " + i);
+                    return;
+                }
+            }
+            OUT.println("echoed " + count + (ch.isDirect() ? " direct" : " relayed"));
+            try {
+                ch.receive();
+                OUT.println("unexpected message");
+            } catch (ChannelBrokenException e) {
+                OUT.println("broken");
+            } catch (ChannelClosedException e) {
+                OUT.println("closed");
+            }
         }
     }
 
