@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A plugin's logging, in a real child JVM whose class loading is logged ({@code -Xlog:class+load}):
- * a plugin that logs nothing never starts {@code java.util.logging} (it would cost the start 10-25
- * ms, docs/benchmarks.md), and with debug logging switched on the frame log still shows every chunk.
+ * a plugin that logs nothing never starts {@code java.util.logging} (3-25 ms of its start,
+ * docs/benchmarks.md), and with debug logging switched on the frame log still shows every chunk.
  */
 @Timeout(120)
 class PluginLoggingTest {

@@ -6,7 +6,8 @@ import java.util.ResourceBundle;
  * A {@link System.Logger} that asks {@link System#getLogger(String)} for its backend only when a
  * message is to be logged, so that a plugin whose start logs nothing never starts the logging
  * backend ({@code java.util.logging} by default: its {@code LogManager}, the {@code LoggerFinder}'s
- * service lookup and the configuration cost a JVM that has just started 10-25 ms; docs/benchmarks.md).
+ * service lookup and the configuration cost a JVM that has just started 3 ms of CPU with an AOT
+ * cache on a quiet machine, 10-25 ms on a loaded one; docs/benchmarks.md).
  * Every logger of minbus's libraries is one of these: {@code static final System.Logger LOG =
  * LazyLogger.of("minbus.client")}.
  *
