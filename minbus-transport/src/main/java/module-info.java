@@ -6,6 +6,9 @@
  */
 module io.minbus.transport {
     exports io.minbus.transport;
+    // minbus's lazy loggers, used by every minbus module; not API. Not a qualified export: a module
+    // such as minbus-server on the class path (unnamed) with this one on the module path must reach it
+    exports io.minbus.transport.internal.logging;
 
     requires jdk.net;
 }

@@ -8,6 +8,7 @@ import io.minbus.server.MinBusServer;
 import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.Transports;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class Host implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("minbus.host");
+    private static final System.Logger LOG = LazyLogger.of("minbus.host");
 
     /** Default first wait before reconnecting to a bus that went away. */
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(100);

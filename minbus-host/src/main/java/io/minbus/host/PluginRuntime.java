@@ -8,6 +8,7 @@ import io.minbus.client.MinBusException;
 import io.minbus.client.Plugin;
 import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transports;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class PluginRuntime implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("minbus.plugin");
+    private static final System.Logger LOG = LazyLogger.of("minbus.plugin");
 
     private final PluginEnvironment env;
     private final int protocolVersion;

@@ -1,6 +1,7 @@
 package io.minbus.mux;
 
 import io.minbus.transport.Transport;
+import io.minbus.transport.internal.logging.LazyLogger;
 import io.minbus.wire.ProtocolViolationException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link End#await}), and {@link #fail} wakes them all.
  */
 final class SessionCore {
-    private static final Logger LOG = System.getLogger("minbus.mux.session");
+    private static final Logger LOG = LazyLogger.of("minbus.mux.session");
 
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();

@@ -5,6 +5,7 @@ import io.minbus.client.IncomingConnection;
 import io.minbus.client.MinBus;
 import io.minbus.client.MinBusException;
 import io.minbus.client.Plugin;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import io.minbus.transport.BusAddress;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BusRpc {
 
-    private static final System.Logger LOG = System.getLogger("io.minbus.rpc");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.rpc");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private BusRpc() {}

@@ -11,6 +11,7 @@ import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
 import io.minbus.transport.TransportListener;
 import io.minbus.transport.Transports;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -47,7 +48,7 @@ import java.util.stream.Stream;
  * (accepted, preamble, registered or refused, gone, closed) at DEBUG; protocol violations at INFO.
  */
 public final class MinBusServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.minbus.server");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.server");
     private static final long SHUTDOWN_MILLIS = 5000;
 
     private final List<BusAddress> requested;

@@ -26,6 +26,7 @@ import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
 import io.minbus.transport.Transports;
+import io.minbus.transport.internal.logging.LazyLogger;
 import io.minbus.wire.ProtocolViolationException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -43,7 +44,7 @@ import java.util.function.Consumer;
  * everything after it runs concurrently on the session.
  */
 public final class ClientConnection implements MinBus {
-    static final Logger LOG = System.getLogger("minbus.client");
+    static final Logger LOG = LazyLogger.of("minbus.client");
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** How long {@link #close()} waits for the bus to confirm it has read what we sent. */
     private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(2);

@@ -35,11 +35,18 @@ final class Dispatcher implements Runnable {
         try {
             while (true) {
                 Incoming in = session.accept();
-                switch (in) {
-                    case Duplex d -> incoming(d);
-                    case IncomingRequest r -> question(r);
-                    case Stream s -> s.cancel(ClientConnection.EMPTY.duplicate());
-                    case Sink s -> s.close(ClientConnection.EMPTY.duplicate());
+                // instanceof, not a pattern switch: the first pattern switch of a JVM spins a class
+                // with the class-file API, 5-15 ms of a plugin's start (docs/benchmarks.md)
+                if (in instanceof Duplex d) {
+                    incoming(d);
+                } else if (in instanceof IncomingRequest r) {
+                    question(r);
+                } else if (in instanceof Stream s) {
+                    s.cancel(ClientConnection.EMPTY.duplicate());
+                } else if (in instanceof Sink s) {
+                    s.close(ClientConnection.EMPTY.duplicate());
+                } else {
+                    throw new IllegalStateException("unknown kind of incoming entity " + in);
                 }
             }
         } catch (MuxException e) {

@@ -16,6 +16,7 @@ import io.minbus.host.StopHook;
 import io.minbus.protocol.PluginInfo;
 import io.minbus.transport.Transport;
 import io.minbus.transport.Transports;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  */
 public final class BusHooks implements Readiness, StopHook, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger("minbus.host");
+    private static final System.Logger LOG = LazyLogger.of("minbus.host");
 
     private final Supplier<Transport> busTransports;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();

@@ -6,6 +6,7 @@ import io.minbus.host.PluginProcess;
 import io.minbus.host.PluginSpec;
 import io.minbus.host.PluginVerificationException;
 import io.minbus.host.SandboxUnavailableException;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /** The {@link Launcher}: prepares launch plans, owns the timer, the live set and the shutdown hook. */
 public final class ProcessLauncher implements Launcher {
 
-    private static final System.Logger LOG = System.getLogger("minbus.host");
+    private static final System.Logger LOG = LazyLogger.of("minbus.host");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LauncherSettings settings;

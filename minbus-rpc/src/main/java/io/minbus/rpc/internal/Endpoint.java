@@ -9,6 +9,7 @@ import io.minbus.rpc.RpcCancelledException;
 import io.minbus.rpc.RpcConfig;
 import io.minbus.rpc.RpcEndpoint;
 import io.minbus.rpc.RpcException;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Endpoint implements RpcEndpoint {
 
     /** The logger of minbus-rpc. */
-    static final System.Logger LOG = System.getLogger("io.minbus.rpc");
+    static final System.Logger LOG = LazyLogger.of("io.minbus.rpc");
 
     private static final ThreadLocal<Endpoint> CURRENT = new ThreadLocal<>();
     static final byte[] EMPTY = new byte[0];

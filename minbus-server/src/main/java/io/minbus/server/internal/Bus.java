@@ -1,6 +1,7 @@
 package io.minbus.server.internal;
 
 import io.minbus.server.ServerLimits;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,7 @@ import java.util.function.Function;
  * thread-safe (locks inside the registry, concurrent maps and atomics elsewhere).
  */
 public final class Bus {
-    static final System.Logger LOG = System.getLogger("io.minbus.server");
+    static final System.Logger LOG = LazyLogger.of("io.minbus.server");
 
     final ServerLimits limits;
     final Registry registry;

@@ -5,6 +5,7 @@ import io.minbus.protocol.PluginInfo;
 import io.minbus.protocol.PluginList;
 import io.minbus.protocol.Reason;
 import io.minbus.protocol.Registration;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Listings are in registration order.
  */
 public final class Registry {
-    private static final System.Logger LOG = System.getLogger(Registry.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Registry.class.getName());
 
     private final int maxNamesPerProcess;
     private final ReentrantLock lock = new ReentrantLock();

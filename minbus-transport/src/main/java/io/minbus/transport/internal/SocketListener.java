@@ -4,6 +4,7 @@ import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
 import io.minbus.transport.TransportListener;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** A {@link TransportListener} over a bound {@link ServerSocketChannel}, Unix or TCP. */
 public final class SocketListener implements TransportListener {
 
-    private static final System.Logger LOG = System.getLogger("io.minbus.transport");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.transport");
 
     private final ServerSocketChannel channel;
     private final BusAddress address;

@@ -2,6 +2,7 @@ package io.minbus.transport.internal;
 
 import io.minbus.transport.PeerCredentials;
 import io.minbus.transport.Transport;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SocketTransport implements Transport {
 
-    private static final System.Logger LOG = System.getLogger("io.minbus.transport");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.transport");
 
     private final SocketChannel channel;
     private final String description;

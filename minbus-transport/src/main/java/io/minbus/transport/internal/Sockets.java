@@ -18,12 +18,16 @@ public final class Sockets {
 
     private Sockets() {}
 
-    /** Connects to a Unix or TCP bus address. */
+    /**
+     * Connects to a Unix or TCP bus address. With {@code instanceof}, not a pattern switch: the first
+     * pattern switch of a JVM spins a class with the class-file API, 5-15 ms of a plugin's start
+     * (docs/benchmarks.md).
+     */
     public static Transport connect(BusAddress address) {
-        return switch (address) {
-            case BusAddress.Unix unix -> UnixSockets.connect(unix);
-            case BusAddress.Tcp tcp -> connectTcp(tcp);
-        };
+        if (address instanceof BusAddress.Unix unix) {
+            return UnixSockets.connect(unix);
+        }
+        return connectTcp((BusAddress.Tcp) address);
     }
 
     /** Listens on a Unix or TCP bus address. */

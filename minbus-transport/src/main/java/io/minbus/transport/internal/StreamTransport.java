@@ -3,6 +3,7 @@ package io.minbus.transport.internal;
 import io.minbus.transport.PeerCredentials;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.io.Closeable;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StreamTransport implements Transport {
 
-    private static final System.Logger LOG = System.getLogger("io.minbus.transport");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.transport");
     private static final int RING_BYTES = 64 * 1024;
     private static final int CHUNK_BYTES = 16 * 1024;
     private static final int SCRATCH_BYTES = 8 * 1024;

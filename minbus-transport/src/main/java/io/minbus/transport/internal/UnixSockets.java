@@ -3,6 +3,7 @@ package io.minbus.transport.internal;
 import io.minbus.transport.BusAddress;
 import io.minbus.transport.Transport;
 import io.minbus.transport.TransportException;
+import io.minbus.transport.internal.logging.LazyLogger;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -24,7 +25,7 @@ import java.util.Objects;
  */
 final class UnixSockets {
 
-    private static final System.Logger LOG = System.getLogger("io.minbus.transport");
+    private static final System.Logger LOG = LazyLogger.of("io.minbus.transport");
     private static final String START = "start one with `minbus serve`";
 
     private UnixSockets() {}
