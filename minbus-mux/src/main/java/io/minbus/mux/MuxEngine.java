@@ -406,8 +406,10 @@ public final class MuxEngine {
      * the queue, a copy and the round-robin turn). Encoded bytes that {@link #output()} returned and
      * the owner has not written yet stay in the same buffer, so at most about 64 KiB are held that way;
      * beyond that, messages queue as usual; and {@link #output()} then encodes up to about 64 KiB per
-     * call instead of one chunk size, for fewer, larger writes. The owner must not write from the buffer of
-     * {@link #output()} concurrently with a {@code send}. Off by default.
+     * call instead of one chunk size, for fewer, larger writes. Such a {@code send} may move the bytes
+     * not yet written to a larger buffer: after any {@code send}, call {@link #output()} again (it
+     * returns them, followed by the new ones) instead of writing on from a buffer it returned before;
+     * and never write from that buffer concurrently with a {@code send}. Off by default.
      */
     public MuxEngine encodeEagerly(boolean value) {
         scheduler.eager(value);

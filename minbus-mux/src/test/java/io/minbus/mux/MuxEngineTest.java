@@ -94,6 +94,29 @@ class MuxEngineTest {
     }
 
     @Test
+    void anEagerSendThatNeedsALargerBufferMovesTheUnwrittenBytesWithIt() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        eager.receive(hex("88 00 fa 01 00 00"));
+        Half top = eager.top().writeHalf().orElseThrow();
+        eager.send(top, ByteBuffer.allocate(10));
+        ByteBuffer first = eager.output();
+        int capacity = first.capacity();
+        ByteBuffer written = ByteBuffer.allocate(5).put(first.slice(first.position(), 5)).flip();
+        first.position(first.position() + 5); // a partial write: 8 bytes wait
+        eager.send(top, ByteBuffer.allocate(capacity)); // cannot fit behind them: a larger buffer
+        ByteBuffer rest = eager.output();
+        assertThat(rest).as("moved").isNotSameAs(first);
+        assertThat(rest.remaining()).isEqualTo(8 + 2 + io.minbus.wire.VarU64.size(capacity) + capacity);
+        List<String> chunks = new ArrayList<>();
+        ChunkReader decoder = new ChunkReader(1 << 20);
+        decoder.feed(written, c -> chunks.add(c.toString()));
+        decoder.feed(rest, c -> chunks.add(c.toString()));
+        assertThat(chunks).containsExactly("out-sink#0 payload(10)", "out-sink#0 payload(" + capacity + ")");
+        eager.checkInvariants();
+    }
+
+    @Test
     void anEagerEngineQueuesWhatCouldOvertakeSomethingQueuedOrLacksCredit() {
         MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 1000, new MuxListener() {}, "")
                 .encodeEagerly(true);

@@ -327,6 +327,9 @@ final class Conn implements MuxListener {
         if (state == State.CLOSED || state == State.LINGER) {
             return;
         }
+        // what a partial write left is fetched again: a message encoded at once since (MuxEngine#encodeEagerly)
+        // may have moved it, with the new bytes behind it, into a larger buffer
+        out = null;
         try {
             while (true) {
                 ByteBuffer buf = nextOutput();
