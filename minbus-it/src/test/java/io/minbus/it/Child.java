@@ -48,8 +48,8 @@ public final class Child {
                 case "sink" -> sink(address, args[2], args.length > 3 && args[3].equals("paused"));
                 case "source" -> source(address, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
                 case "watch" -> watch(address);
-                case "echo" -> echo(address, args[2]);
-                case "directecho" -> directEcho(address, args[2]);
+                case "echo" -> echo(address, args[2], false);
+                case "directecho" -> echo(address, args[2], true);
                 case "directping" -> directPing(address, args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
                 case "holdrelay" -> holdRelay(address, args[2], args[3]);
                 case "churn" -> churn(address, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
@@ -215,31 +215,15 @@ public final class Child {
         }
     }
 
-    /** Registers and accepts every channel, holding it open without reading (the victim of SIGKILL). */
-    static void echo(BusAddress address, String name) throws Exception {
-        try (MinBus bus = MinBus.connect(address)) {
+    /**
+     * Registers and echoes every message on every channel it accepts. With {@code direct} it offers
+     * direct connections (docs/minbus.md §19) and says which kind each channel is.
+     */
+    static void echo(BusAddress address, String name, boolean direct) throws Exception {
+        try (MinBus bus = MinBus.builder().address(address).acceptDirect(direct).connect()) {
             Plugin p = bus.register(name, 1);
             p.onConnect(in -> true, ch -> {
-                OUT.println("accepted " + ch.peerName());
-                try {
-                    while (true) {
-                        ch.send(ch.receive());
-                    }
-                } catch (RuntimeException e) {
-                    OUT.println("ended " + ch.peerName() + " " + e.getClass().getSimpleName());
-                }
-            });
-            OUT.println("registered " + name + " 1");
-            awaitExit();
-        }
-    }
-
-    /** Like echo, but offers direct connections (docs/minbus.md §19) and says which kind each channel is. */
-    static void directEcho(BusAddress address, String name) throws Exception {
-        try (MinBus bus = MinBus.builder().address(address).acceptDirect(true).connect()) {
-            Plugin p = bus.register(name, 1);
-            p.onConnect(in -> true, ch -> {
-                OUT.println("accepted " + ch.peerName() + (ch.isDirect() ? " direct" : " relayed"));
+                OUT.println("accepted " + ch.peerName() + (!direct ? "" : ch.isDirect() ? " direct" : " relayed"));
                 try {
                     while (true) {
                         ch.send(ch.receive());
