@@ -390,7 +390,7 @@ final class Conn implements MuxListener {
         if (engine == null) {
             return null;
         }
-        afterOutput(); // relay bytes encoded at once (MuxEngine#encodeEagerly) have been written by now
+        afterOutput(); // relay bytes encoded at once since the last turn (MuxEngine#encodeEagerly) have left the queues
         if (!engine.hasOutput()) {
             return null;
         }

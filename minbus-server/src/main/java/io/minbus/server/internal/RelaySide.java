@@ -53,8 +53,6 @@ final class RelaySide {
     private boolean rClosed;
     /** Relay bytes appended to the session and not yet encoded. */
     private long queued;
-    /** What the other plugin still owes of the message being relayed to this one. */
-    private long messageLeft;
     /** Whether this side is in its connection's set of sides with bytes queued (owned by {@link Conn}). */
     boolean listedDraining;
 
@@ -289,16 +287,15 @@ final class RelaySide {
         toMe.senderSent(n);
         if (first && n == total && n > 0) {
             engine().send(w, fragment); // a whole message: often encoded at once (MuxEngine#encodeEagerly)
-            messageLeft = 0;
-        } else if (first) {
-            engine().startMessage(w, total);
-            messageLeft = total;
-        }
-        if (n > 0) {
-            if (!first || n != total) {
+        } else {
+            if (first) {
+                engine().startMessage(w, total);
+            }
+            if (n > 0) {
                 engine().appendMessage(w, fragment);
             }
-            messageLeft -= n;
+        }
+        if (n > 0) {
             queued += n;
             relay.bus.counters.relayed(n);
             conn.draining(this);
@@ -351,7 +348,6 @@ final class RelaySide {
      */
     private void closeW(ByteBuffer payload) {
         wClosed = true;
-        messageLeft = 0;
         engine().close(w, payload);
     }
 
@@ -400,7 +396,6 @@ final class RelaySide {
         toMe.discardBuffered();
         release(queued);
         queued = 0;
-        messageLeft = 0;
     }
 
     private void release(long n) {
