@@ -517,8 +517,9 @@ static void on_data(struct chan *ch, const unsigned char *d, uint64_t n, uint64_
   grant(ch);
 }
 
-/* The bus closed the half we read (the initiator closed its half, or went away). */
-static void on_close(struct chan *ch) {
+/* The bus closed the half we read (the initiator closed its half, or went away). from_bus: the end
+ * payload is the bus's own (first byte 01, minbus.md 9.4): the other plugin went away or the bus shuts down. */
+static void on_close(struct chan *ch, int from_bus) {
   if (!ch->rd_sent_final) chunk(IN_STREAM, ch->id, A, NULL, 0, 0), ch->rd_sent_final = 1;
   ch->rd_got_final = 1;
   if (ch->remaining && ch->role == ECHO && ch->nmsgs) { /* a message cut short: it is aborted (protocol.md 9) */
@@ -532,6 +533,8 @@ static void on_close(struct chan *ch) {
   }
   ch->remaining = 0;
   if (ch->role == CONTROL) die(EXIT_CONNECTION_LOST, "the host's control channel ended without MINBUS-STOP; exiting with status 75");
+  if (ch->role == AWAIT_VERDICT && from_bus)
+    die(EXIT_CONNECTION_LOST, "the handshake channel broke before the host's verdict (the bus or the host went away); exiting with status 75");
   if (ch->role == AWAIT_VERDICT) die(EXIT_FAILED, "the host closed the handshake channel without a verdict");
   ch->close_after_flush = 1; /* close our half once every echo is out */
   flush(ch);
@@ -660,7 +663,6 @@ static void run(void) {
     uint64_t announced = partial;
     partial = 0;
     if (announced && (!(flags & P) || kind != OUT_SINK)) violation("PARTIAL_TARGET");
-    (void)end_at;
 
     if (id == 0 && (kind == OUT_SINK || kind == OUT_STREAM)) {
       top_level(kind, flags, data, n, credit, announced);
@@ -679,7 +681,7 @@ static void run(void) {
       } else if (kind == OUT_SINK) { /* the half the bus writes and we read */
         if ((flags & G) && !ch->rd_sent_final) chunk(IN_STREAM, id, 0, NULL, 0, 0); /* pong */
         if (flags & P) on_data(ch, data, n, announced);
-        if (flags & E) on_close(ch);
+        if (flags & E) on_close(ch, en > 0 && in.p[in_pos + end_at] == 1);
         if (flags & A) ch->rd_got_final = 1;
         forget_if_done(ch);
       } else { /* OUT_STREAM: the half we write and the bus reads */
