@@ -24,6 +24,7 @@ public final class MemoryChannel implements MessageChannel {
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
+    private final AtomicLong deliveringFlushes = new AtomicLong();
 
     private MemoryChannel(Pipe in, Pipe out, String name) {
         this.in = in;
@@ -66,6 +67,9 @@ public final class MemoryChannel implements MessageChannel {
         flushes.incrementAndGet();
         pendingLock.lock();
         try {
+            if (!pending.isEmpty()) {
+                deliveringFlushes.incrementAndGet();
+            }
             drainPending();
         } finally {
             pendingLock.unlock();
@@ -87,6 +91,11 @@ public final class MemoryChannel implements MessageChannel {
     /** Calls of {@link #flush} so far. */
     public long flushes() {
         return flushes.get();
+    }
+
+    /** Calls of {@link #flush} that had written messages to deliver (what would be a system call each). */
+    public long deliveringFlushes() {
+        return deliveringFlushes.get();
     }
 
     @Override

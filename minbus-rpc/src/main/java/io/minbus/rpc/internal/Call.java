@@ -4,6 +4,7 @@ import io.minbus.rpc.RpcTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One outgoing call; cancelling it, or its timing out, cancels the request at the peer. */
 final class Call extends CompletableFuture<byte[]> {
@@ -12,6 +13,11 @@ final class Call extends CompletableFuture<byte[]> {
     private final long thread;
     private final String cmd;
     private volatile ScheduledFuture<?> timer;
+    /**
+     * 0: no thread waits; 1: a thread waits in {@link PendingCalls#await}; 2: the response woke it and
+     * the outbox counts it ({@link Outbox#expect()}) until it returns.
+     */
+    final AtomicInteger waiter = new AtomicInteger();
 
     Call(PendingCalls calls, long thread, String cmd) {
         this.calls = calls;

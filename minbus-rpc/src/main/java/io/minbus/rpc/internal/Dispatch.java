@@ -41,7 +41,8 @@ final class Dispatch {
             return;
         }
         try {
-            ep.outbox().send(response[0]);
+            job.sent = true;
+            ep.outbox().send(response[0], true);
         } catch (RpcException e) {
             Endpoint.LOG.log(Level.DEBUG, () -> ep.name() + ": could not answer " + f + ": " + e.getMessage());
         }

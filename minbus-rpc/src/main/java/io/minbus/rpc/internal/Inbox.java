@@ -27,6 +27,8 @@ final class Inbox {
         final Frame frame;
         volatile Thread thread;
         volatile boolean cancelled;
+        /** Whether the response was handed to the outbox (which then no longer expects it). */
+        boolean sent;
 
         Job(Frame frame) {
             this.frame = frame;
@@ -71,6 +73,7 @@ final class Inbox {
                     "thread " + f.thread() + " is already used by a request in progress; thread ids of requests must be unique"), FrameCodec.encode(f));
             return;
         }
+        ep.outbox().expect();
         job.thread.start();
     }
 
@@ -117,6 +120,9 @@ final class Inbox {
         } catch (InterruptedException e) {
             Endpoint.LOG.log(Level.DEBUG, () -> ep.name() + ": " + job.frame + " was cancelled before it started");
         } finally {
+            if (!job.sent) {
+                ep.outbox().unexpect();
+            }
             running.remove(job.frame.thread(), job);
             permits.release();
         }

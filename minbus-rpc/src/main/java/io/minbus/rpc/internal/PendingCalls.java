@@ -52,6 +52,7 @@ final class PendingCalls {
 
     /** Waits for a call; interrupting the waiting thread cancels it at the peer. */
     byte[] await(Call call) {
+        call.waiter.compareAndSet(0, 1);
         try {
             return call.get();
         } catch (InterruptedException e) {
@@ -65,6 +66,10 @@ final class PendingCalls {
                 throw r;
             }
             throw new RpcException("call '" + call.cmd() + "' failed: " + e.getCause(), e.getCause());
+        } finally {
+            if (call.waiter.getAndSet(0) == 2) {
+                ep.outbox().unexpect(); // counted when the response woke us; what we send next is a new call
+            }
         }
     }
 
@@ -74,6 +79,9 @@ final class PendingCalls {
         if (call == null) {
             Endpoint.LOG.log(Level.DEBUG, () -> ep.name() + ": dropped " + response + ", no call waits for it (timed out or cancelled)");
             return;
+        }
+        if (call.waiter.compareAndSet(1, 2)) {
+            ep.outbox().expect();
         }
         if (response.cmd().equals(Commands.ERROR)) {
             Bodies.Error e = Bodies.error(response.body());
