@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Bytes buffered per channel direction (default 256k).")
     Long relayBuffer;
 
+    @Option(names = "--relay-buffer-max", paramLabel = "SIZE", converter = Units.SizeConverter.class,
+            description = "What a channel direction's buffer may grow to while its sender waits for credit and its receiver keeps up (default 1m; the --relay-buffer value turns growth off).")
+    Long relayBufferMax;
+
     @Option(names = "--relay-memory", paramLabel = "SIZE", converter = Units.SizeConverter.class,
             description = "Bytes reserved for all channels together (default 1g).")
     Long relayMemory;
@@ -149,6 +153,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (relayBuffer != null) {
                 b.relayBuffer(Math.toIntExact(relayBuffer));
+            }
+            if (relayBufferMax != null) {
+                b.relayBufferMax(Math.toIntExact(relayBufferMax));
             }
             if (relayMemory != null) {
                 b.relayMemory(relayMemory);

@@ -72,7 +72,7 @@ class SlowReceiverSmallMessagesTest {
                 assertThat(verdict.get(80, TimeUnit.SECONDS)).isEqualTo("ok");
                 sending.get(5, TimeUnit.SECONDS);
             }
-            assertThat(server.stats().relayDirectionBufferedMax()).isLessThanOrEqualTo(server.limits().relayBuffer());
+            assertThat(server.stats().relayDirectionBufferedMax()).isLessThanOrEqualTo(server.limits().relayBufferMax());
         }
     }
 

@@ -248,7 +248,7 @@ public final class MinBusServer implements AutoCloseable {
         Counters n = bus.counters();
         int named = bus.registry().namedCount();
         return new ServerStats(n.connections(), named, bus.registry().size() - named, bus.registry().watcherCount(),
-                n.openRelays(), n.relayBuffered(), n.relayBufferedMax(), n.relayDirectionMax(), n.relayedBytes(),
+                n.openRelays(), n.relayBuffered(), n.relayBufferedMax(), n.relayDirectionMax(), n.relayedBytes(), n.relayGrowths(), bus.relayMemoryReserved(),
                 n.refusals(), n.connectionsRefused(), n.violations(), n.heartbeatTimeouts());
     }
 

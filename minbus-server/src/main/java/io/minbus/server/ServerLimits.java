@@ -16,6 +16,9 @@ import java.util.Objects;
  *                           connection (docs/minbus.md §14)
  * @param maxRelaysPerPlugin relays a plugin takes part in, as initiator or target ({@code 00 07}, {@code 00 08})
  * @param relayBuffer        bytes buffered per relay direction; also the cap on credit handed on
+ * @param relayBufferMax     the most a relay direction's cap grows to while its sender waits for credit
+ *                           and its receiver keeps up (docs/minbus.md §9.2); {@code relayBuffer} turns
+ *                           growth off
  * @param relayMemory        bytes reserved for all relays together, {@code 2 x relayBuffer} each ({@code 00})
  * @param watchBacklog       queued event bytes per connection stream before it is closed ({@code 01 0a})
  * @param maxPendingQueries  connection queries awaiting their response per connection ({@code 00})
@@ -33,6 +36,7 @@ public record ServerLimits(
         int maxNamesPerProcess,
         int maxRelaysPerPlugin,
         int relayBuffer,
+        int relayBufferMax,
         long relayMemory,
         int watchBacklog,
         int maxPendingQueries,
@@ -60,6 +64,10 @@ public record ServerLimits(
         positive("visibilityTimeout", visibilityTimeout);
         positive("maxVisibilityQuestions", maxVisibilityQuestions);
         Objects.requireNonNull(session, "session");
+        if (relayBufferMax < relayBuffer) {
+            throw new IllegalArgumentException("relayBufferMax " + relayBufferMax + " is below relayBuffer " + relayBuffer
+                    + "; set it to relayBuffer to turn growth off");
+        }
         if (relayMemory < 2L * relayBuffer) {
             throw new IllegalArgumentException("relayMemory " + relayMemory + " cannot hold even one relay of 2 x"
                     + " relayBuffer = " + 2L * relayBuffer + " bytes; raise relayMemory or lower relayBuffer");
@@ -110,6 +118,9 @@ public record ServerLimits(
         private int maxNamesPerProcess = 1024;
         private int maxRelaysPerPlugin = 1024;
         private int relayBuffer = 256 * 1024;
+        private int relayBufferMax = 1024 * 1024;
+        /** Whether {@link #relayBufferMax(int)} was called; if not, the maximum is raised to a larger relayBuffer. */
+        private boolean relayBufferMaxSet;
         private long relayMemory = 1L << 30;
         private int watchBacklog = 1 << 20;
         private int maxPendingQueries = 8;
@@ -129,6 +140,7 @@ public record ServerLimits(
             maxNamesPerProcess = l.maxNamesPerProcess;
             maxRelaysPerPlugin = l.maxRelaysPerPlugin;
             relayBuffer = l.relayBuffer;
+            relayBufferMax = l.relayBufferMax;
             relayMemory = l.relayMemory;
             watchBacklog = l.watchBacklog;
             maxPendingQueries = l.maxPendingQueries;
@@ -162,6 +174,13 @@ public record ServerLimits(
 
         public Builder relayBuffer(int value) {
             relayBuffer = value;
+            return this;
+        }
+
+        /** Unless set, at least {@link #relayBuffer(int)}: a larger buffer raises it. */
+        public Builder relayBufferMax(int value) {
+            relayBufferMax = value;
+            relayBufferMaxSet = true;
             return this;
         }
 
@@ -213,7 +232,7 @@ public record ServerLimits(
         /** @throws IllegalArgumentException naming the limit that is out of range */
         public ServerLimits build() {
             return new ServerLimits(maxConnections, registrationTimeout, maxNamesPerProcess, maxRelaysPerPlugin,
-                    relayBuffer, relayMemory, watchBacklog, maxPendingQueries, topLevelCredit, heartbeatInterval,
+                    relayBuffer, relayBufferMaxSet ? relayBufferMax : Math.max(relayBufferMax, relayBuffer), relayMemory, watchBacklog, maxPendingQueries, topLevelCredit, heartbeatInterval,
                     heartbeatTimeout, visibilityTimeout, maxVisibilityQuestions, session);
         }
     }

@@ -16,8 +16,12 @@ import java.util.Map;
  *                                 duplexes are finished)
  * @param relayBytesBuffered       relay bytes buffered now, all relays together
  * @param relayBytesBufferedMax    the most relay bytes buffered at one moment, all relays together
- * @param relayDirectionBufferedMax the most bytes one relay direction ever buffered (at most {@code relay_buffer})
+ * @param relayDirectionBufferedMax the most bytes one relay direction ever buffered (at most its cap:
+ *                                 {@code relay_buffer}, up to {@code relay_buffer_max} once grown)
  * @param relayedBytes             relay data bytes handed to receivers since the start
+ * @param relayGrowths              times a relay direction's cap grew (docs/minbus.md §9.2)
+ * @param relayMemoryReserved      bytes of {@code relay_memory} reserved now: {@code 2 x relay_buffer} per
+ *                                 open relay plus what grown caps added
  * @param refusals                 end payloads the server sent for reasons of its own, by reason (registration
  *                                 refusals, connect refusals, unexpected entities, limits); only reasons seen
  * @param connectionsRefused       byte streams closed before the preamble ({@code max_connections}, shutdown)
@@ -34,6 +38,8 @@ public record ServerStats(
         long relayBytesBufferedMax,
         long relayDirectionBufferedMax,
         long relayedBytes,
+        long relayGrowths,
+        long relayMemoryReserved,
         Map<Reason, Long> refusals,
         long connectionsRefused,
         long violations,

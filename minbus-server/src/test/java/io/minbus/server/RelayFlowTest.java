@@ -89,7 +89,7 @@ class RelayFlowTest {
             assertThat(bReceives.join()).as("CRC a->b").isEqualTo(aSends.join());
             assertThat(aReceived).as("CRC b->a").isEqualTo(bSends.join());
             ServerStats stats = bus.stats();
-            assertThat(stats.relayDirectionBufferedMax()).isLessThanOrEqualTo(bus.server.limits().relayBuffer());
+            assertThat(stats.relayDirectionBufferedMax()).isLessThanOrEqualTo(bus.server.limits().relayBufferMax());
             assertThat(stats.relayedBytes()).isGreaterThanOrEqualTo(80 * MiB);
         }
     }
@@ -98,7 +98,7 @@ class RelayFlowTest {
     void aSlowReaderKeepsTheServersRelayBytesUnderTheCap() {
         int cap = 16 * 1024;
         long seed = seed("slowReader");
-        ServerLimits limits = ServerLimits.builder().relayBuffer(cap).build();
+        ServerLimits limits = ServerLimits.builder().relayBuffer(cap).relayBufferMax(cap).build(); // no growth
         try (TestBus bus = TestBus.start(2, limits);
                 TestPlugin a = bus.plugin(Via.UNIX).registered("a", 1);
                 RawPeer b = RawPeer.start(bus.connect(Via.UNIX))) {
@@ -135,5 +135,82 @@ class RelayFlowTest {
                     .isGreaterThan(0).isLessThanOrEqualTo(cap);
             assertThat(stats.relayBytesBufferedMax()).isLessThanOrEqualTo(2L * cap);
         }
+    }
+
+    /**
+     * A fast receiver that grants far more than the cap: the sender keeps waiting for credit while the
+     * server has nothing buffered, so the direction's cap doubles up to {@code relay_buffer_max}
+     * (docs/minbus.md §9.2), never beyond, and the reservation is given back when the relay ends.
+     */
+    @Test
+    void aFastReceiverLetsTheCapGrowToRelayBufferMaxAndTheMemoryIsGivenBack() {
+        int cap = 16 * 1024;
+        int max = 64 * 1024;
+        long seed = seed("capGrows");
+        ServerLimits limits = ServerLimits.builder().relayBuffer(cap).relayBufferMax(max).build();
+        try (TestBus bus = TestBus.start(2, limits);
+                TestPlugin a = bus.plugin(Via.UNIX).registered("a", 1);
+                RawPeer b = RawPeer.start(bus.connect(Via.UNIX))) {
+            CRC32 crc = new CRC32();
+            AtomicLong received = new AtomicLong();
+            Relayed relay = relayToRawPeer(a, b, crc, received);
+            Duplex da = relay.fromA();
+            assertThat(bus.stats().relayMemoryReserved()).as("one relay: 2 x relay_buffer").isEqualTo(2L * cap);
+            long sentCrc = send(da, 16 * MiB, seed);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.get() == 16 * MiB);
+            assertThat(crc.getValue()).isEqualTo(sentCrc);
+            ServerStats stats = bus.stats();
+            System.out.println("capGrows: " + stats.relayGrowths() + " growths, direction max " + stats.relayDirectionBufferedMax()
+                    + " bytes, reserved " + stats.relayMemoryReserved());
+            assertThat(stats.relayGrowths()).as("16 KiB -> 32 KiB -> 64 KiB").isEqualTo(2);
+            assertThat(stats.relayMemoryReserved()).as("base plus growth of the a->b direction").isEqualTo(2L * cap + (max - cap));
+            assertThat(stats.relayDirectionBufferedMax()).isGreaterThan(cap).isLessThanOrEqualTo(max);
+            da.close(ByteBuffer.allocate(0));
+            b.run(e -> e.close(relay.atB().writeHalf().orElseThrow(), ByteBuffer.allocate(0)));
+            await().atMost(TestPlugin.WAIT).until(() -> bus.stats().relayMemoryReserved() == 0);
+        }
+    }
+
+    /** Growth may not take {@code relay_memory} below half: with room for one relay's base only, no cap grows. */
+    @Test
+    void theCapDoesNotGrowWhenHalfOfRelayMemoryIsReserved() {
+        int cap = 16 * 1024;
+        long seed = seed("noRoomToGrow");
+        ServerLimits limits = ServerLimits.builder().relayBuffer(cap).relayBufferMax(4 * cap).relayMemory(4L * cap).build();
+        try (TestBus bus = TestBus.start(2, limits);
+                TestPlugin a = bus.plugin(Via.UNIX).registered("a", 1);
+                RawPeer b = RawPeer.start(bus.connect(Via.UNIX))) {
+            CRC32 crc = new CRC32();
+            AtomicLong received = new AtomicLong();
+            Duplex da = relayToRawPeer(a, b, crc, received).fromA();
+            long sentCrc = send(da, 8 * MiB, seed);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.get() == 8 * MiB);
+            assertThat(crc.getValue()).isEqualTo(sentCrc);
+            ServerStats stats = bus.stats();
+            assertThat(stats.relayGrowths()).isZero();
+            assertThat(stats.relayDirectionBufferedMax()).isLessThanOrEqualTo(cap);
+            assertThat(stats.relayMemoryReserved()).isEqualTo(2L * cap);
+        }
+    }
+
+    private record Relayed(Duplex fromA, Entity atB) {}
+
+    /** A relay from {@code a} to the raw peer {@code b}, which grants 128 MiB and taps what arrives. */
+    private static Relayed relayToRawPeer(TestPlugin a, RawPeer b, CRC32 crc, AtomicLong received) {
+        b.run(e -> e.grant(b.topRead(), 100));
+        b.run(e -> e.send(b.topWrite(), Registration.named("b", 1).encode()));
+        assertThat(RegistrationResult.decode(b.next("data", null).payload()).isAccepted()).isTrue();
+        Duplex da = a.connect(ConnectRequest.to("b"));
+        Entity incoming = b.next("opened", null).entity();
+        b.tapData(fragment -> {
+            received.addAndGet(fragment.remaining());
+            crc.update(fragment);
+        });
+        b.run(e -> {
+            e.grant(incoming.readHalf().orElseThrow(), 128 * MiB); // far more credit than the server may buffer
+            e.send(incoming.writeHalf().orElseThrow(), ByteBuffer.allocate(0)); // accept
+        });
+        assertThat(next(da).remaining()).isZero();
+        return new Relayed(da, incoming);
     }
 }

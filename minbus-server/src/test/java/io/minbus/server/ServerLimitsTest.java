@@ -20,6 +20,7 @@ class ServerLimitsTest {
         assertThat(d.maxNamesPerProcess()).isEqualTo(1024);
         assertThat(d.maxRelaysPerPlugin()).isEqualTo(1024);
         assertThat(d.relayBuffer()).isEqualTo(262144);
+        assertThat(d.relayBufferMax()).isEqualTo(1048576);
         assertThat(d.relayMemory()).isEqualTo(1L << 30);
         assertThat(d.relayMemory() / (2L * d.relayBuffer())).as("relays that fit").isEqualTo(2048);
         assertThat(d.watchBacklog()).isEqualTo(1 << 20);
@@ -36,6 +37,14 @@ class ServerLimitsTest {
         assertThat(l.relayBuffer()).isEqualTo(1024);
         assertThat(l.maxNamesPerProcess()).isEqualTo(2);
         assertThat(l.maxConnections()).isEqualTo(16384);
+    }
+
+    @Test
+    void aRelayBufferAboveTheDefaultMaximumRaisesItUnlessTheMaximumWasSet() {
+        assertThat(ServerLimits.builder().relayBuffer(4 << 20).build().relayBufferMax()).isEqualTo(4 << 20);
+        assertThat(ServerLimits.builder().relayBuffer(4096).relayBufferMax(4096).build().relayBufferMax()).as("growth off").isEqualTo(4096);
+        assertThatThrownBy(() -> ServerLimits.builder().relayBuffer(4096).relayBufferMax(1024).build())
+                .hasMessageContaining("relayBufferMax 1024 is below relayBuffer 4096");
     }
 
     @Test

@@ -100,6 +100,8 @@ public final class BusMain {
         m.put("registered", (double) s.registeredPlugins());
         m.put("watchers", (double) s.watchers());
         m.put("relay_buffer", (double) server.limits().relayBuffer());
+        m.put("relay_buffer_max", (double) server.limits().relayBufferMax());
+        m.put("relay_growths", (double) s.relayGrowths());
         m.put("relay_direction_buffered_max", (double) s.relayDirectionBufferedMax());
         m.put("relay_buffered_max", (double) s.relayBytesBufferedMax());
         m.put("relayed_bytes", (double) s.relayedBytes());

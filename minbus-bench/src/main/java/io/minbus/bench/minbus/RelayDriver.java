@@ -29,7 +29,8 @@ import java.util.Map;
  * <li>{@code bulk 1 65536}: 64 KiB messages to {@code sink} with {@link Channel#send} (it waits for
  *     credit: back-pressure only) until the deadline, then an empty message; the time ends when the
  *     sink's count arrives, which must match. The result carries the server's {@code
- *     relay_direction_buffered_max} and {@code relay_buffer} (from the bus process's side socket);
+ *     relay_direction_buffered_max}, {@code relay_buffer}, {@code relay_buffer_max} and {@code relay_growths}
+ *     (from the bus process's side socket);
  * <li>{@code oneway 1 64}: the same with 64-byte messages sent with {@link Channel#write} (coalesced:
  *     many messages per system call), counted as messages per second.
  * </ul>
@@ -117,7 +118,9 @@ public final class RelayDriver {
             Map<String, Double> s = BusStats.query(stats, false);
             r = r.with(Map.of(
                     "relay_direction_buffered_max", BusStats.get(s, "relay_direction_buffered_max"),
-                    "relay_buffer", BusStats.get(s, "relay_buffer")));
+                    "relay_buffer", BusStats.get(s, "relay_buffer"),
+                    "relay_buffer_max", BusStats.get(s, "relay_buffer_max"),
+                    "relay_growths", BusStats.get(s, "relay_growths")));
         }
         return r;
     }

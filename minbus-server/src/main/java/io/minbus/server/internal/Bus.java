@@ -69,6 +69,33 @@ public final class Bus {
         relayMemory.addAndGet(-2L * limits.relayBuffer());
     }
 
+    /**
+     * Reserves {@code extra} bytes for a relay direction whose cap grows (docs/minbus.md §9.2): only
+     * while at least half of {@code relay_memory} stays unreserved, so that growth never takes more
+     * than half of what new relays can count on.
+     */
+    boolean reserveRelayGrowth(long extra) {
+        while (true) {
+            long used = relayMemory.get();
+            if (used + extra > limits.relayMemory() / 2) {
+                return false;
+            }
+            if (relayMemory.compareAndSet(used, used + extra)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back what {@link #reserveRelayGrowth} reserved, when the relay direction ends. */
+    void releaseRelayGrowth(long extra) {
+        relayMemory.addAndGet(-extra);
+    }
+
+    /** Bytes of {@code relay_memory} reserved now, base and growth. */
+    public long relayMemoryReserved() {
+        return relayMemory.get();
+    }
+
     /** The key a connection's name counts against (§14): its pid if the resolver knows it, else its Unix user. */
     Optional<String> processKey(ConnectionFacts facts) {
         OptionalLong pid = OptionalLong.empty();

@@ -21,6 +21,7 @@ public final class Counters {
     private final AtomicLong relayBufferedMax = new AtomicLong();
     private final AtomicLong directionMax = new AtomicLong();
     private final LongAdder relayedBytes = new LongAdder();
+    private final LongAdder relayGrowths = new LongAdder();
     private final AtomicLongArray refusals = new AtomicLongArray(Reason.values().length);
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder violations = new LongAdder();
@@ -54,6 +55,15 @@ public final class Counters {
 
     void relayed(long bytes) {
         relayedBytes.add(bytes);
+    }
+
+    /** A relay direction's cap grew by {@code extra} bytes. */
+    void relayGrown(long extra) {
+        relayGrowths.increment();
+    }
+
+    public long relayGrowths() {
+        return relayGrowths.sum();
     }
 
     public int connections() {

@@ -28,10 +28,12 @@ package io.minbus.server.internal;
  * flows.
  */
 public final class RelayCredit {
-    private final long cap;
+    private long cap;
     private long banked;
     private long held;
     private long buffered;
+    /** Bytes the sender sent since the start or the last {@link #grow}. */
+    private long sentSinceGrowth;
 
     /** @param cap the most bytes buffered, and credit outstanding, in this direction ({@code relay_buffer}) */
     public RelayCredit(long cap) {
@@ -67,6 +69,7 @@ public final class RelayCredit {
         }
         held -= bytes;
         buffered += bytes;
+        sentSinceGrowth += bytes;
         check();
     }
 
@@ -110,12 +113,39 @@ public final class RelayCredit {
         return grantable;
     }
 
+    /**
+     * Whether the cap, not the receiver, holds this direction back: the sender has sent at least a cap's
+     * worth since the start or the last growth (it streams), has used all its credit and the server has
+     * read all it sent ({@code held == 0}: it waits for credit), at most a quarter of the cap is still
+     * buffered (the receiver keeps up), and the receiver has granted more than the cap lets through
+     * ({@code banked > cap - buffered}). Then a larger cap would let more bytes flow per round trip of
+     * credit.
+     */
+    public boolean capBound() {
+        return sentSinceGrowth >= cap && held == 0 && buffered <= cap / 4 && banked > cap - buffered;
+    }
+
+    /**
+     * Raises the cap to {@code newCap} (docs/minbus.md §9.2: growth); the invariant {@code held +
+     * buffered <= cap} keeps holding.
+     *
+     * @throws IllegalArgumentException if {@code newCap} is below the current cap
+     */
+    public void grow(long newCap) {
+        if (newCap < cap) {
+            throw new IllegalArgumentException("a relay cap only grows: " + newCap + " is below " + cap);
+        }
+        cap = newCap;
+        sentSinceGrowth = 0;
+        check();
+    }
+
     /** What {@link #grant()} could pass on ignoring the heuristic: {@code min(banked, cap - held - buffered)}. */
     public long grantable() {
         return Math.min(banked, cap - held - buffered);
     }
 
-    /** The bound on {@code held + buffered}. */
+    /** The bound on {@code held + buffered}; {@code relay_buffer} at first, more after {@link #grow}. */
     public long cap() {
         return cap;
     }

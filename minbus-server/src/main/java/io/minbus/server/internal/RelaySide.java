@@ -53,6 +53,8 @@ final class RelaySide {
     private boolean rClosed;
     /** Relay bytes appended to the session and not yet encoded. */
     private long queued;
+    /** What this direction's cap grew by, reserved in {@code relay_memory} until the side is done. */
+    private long grown;
     /** Whether this side is in its connection's set of sides with bytes queued (owned by {@link Conn}). */
     boolean listedDraining;
 
@@ -260,6 +262,10 @@ final class RelaySide {
         conn.sides.remove(this);
         release(queued);
         queued = 0;
+        if (grown > 0) {
+            relay.bus.releaseRelayGrowth(grown);
+            grown = 0;
+        }
         relay.sideDone();
     }
 
@@ -410,10 +416,29 @@ final class RelaySide {
         if (!accepted || broken || !usable() || wClosed || wCancelled) {
             return;
         }
+        maybeGrow();
         long g = toMe.grant();
         if (g > 0) {
             RelaySide from = other;
             from.conn.postEvenIfClosed(() -> from.grantSender(g));
+        }
+    }
+
+    /**
+     * Doubles this direction's cap, up to {@code relay_buffer_max}, while the cap is what holds it back
+     * ({@link RelayCredit#capBound()}) and {@code relay_memory} has room for growth (§9.2).
+     */
+    private void maybeGrow() {
+        long cap = toMe.cap();
+        long max = relay.bus.limits.relayBufferMax();
+        if (cap >= max || !toMe.capBound()) {
+            return;
+        }
+        long extra = Math.min(cap, max - cap);
+        if (relay.bus.reserveRelayGrowth(extra)) {
+            toMe.grow(cap + extra);
+            grown += extra;
+            relay.bus.counters.relayGrown(extra);
         }
     }
 

@@ -107,6 +107,47 @@ class RelayCreditTest {
     }
 
     @Test
+    void theCapBindsOnlyWhenTheSenderWaitsTheReceiverKeepsUpAndHasGrantedMore() {
+        RelayCredit c = new RelayCredit(100);
+        assertThat(c.capBound()).as("nothing granted by the receiver").isFalse();
+        c.receiverGranted(1000);
+        assertThat(c.capBound()).as("the sender has not sent anything yet").isFalse();
+        c.grant(); // held 100
+        assertThat(c.capBound()).as("the sender still holds credit").isFalse();
+        c.senderSent(100);
+        assertThat(c.capBound()).as("100 buffered: the receiver has not taken them yet").isFalse();
+        c.forwarded(75);
+        assertThat(c.capBound()).as("25 buffered (a quarter), sender waits, receiver granted 900 more").isTrue();
+        RelayCredit stingy = new RelayCredit(100);
+        stingy.receiverGranted(100);
+        stingy.grant();
+        stingy.senderSent(100);
+        stingy.forwarded(100);
+        assertThat(stingy.capBound()).as("the receiver granted no more than the cap").isFalse();
+    }
+
+    @Test
+    void growingRaisesTheCapAndTheRefillFillsIt() {
+        RelayCredit c = new RelayCredit(100);
+        c.receiverGranted(1000);
+        c.grant();
+        c.senderSent(100);
+        c.forwarded(100);
+        assertThat(c.capBound()).isTrue();
+        c.grow(200);
+        assertThat(c.cap()).isEqualTo(200);
+        assertThat(c.capBound()).as("not before the sender has sent a whole new cap").isFalse();
+        assertThat(c.grant()).isEqualTo(200);
+        c.senderSent(200);
+        assertThat(c.buffered()).isEqualTo(200);
+        c.forwarded(200);
+        assertThat(c.capBound()).as("200 sent since the growth, waiting, 700 banked").isTrue();
+        assertThatThrownBy(() -> c.grow(150)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only grows");
+        assertThat(c.cap()).isEqualTo(200);
+    }
+
+    @Test
     void aCancelDropsTheBuffer() {
         RelayCredit c = new RelayCredit(10);
         c.receiverGranted(10);
@@ -140,6 +181,7 @@ class RelayCreditTest {
         Random random = new Random(SEED);
         for (int round = 0; round < 200; round++) {
             long cap = 1 + random.nextInt(random.nextBoolean() ? 16 : 70000);
+            long max = cap * (1 + random.nextInt(4)); // growth as the server does it: doubling, up to max
             RelayCredit c = new RelayCredit(cap);
             long granted = 0;
             long sent = 0;
@@ -164,9 +206,13 @@ class RelayCreditTest {
                         delivered += n;
                     }
                 }
+                if (c.cap() < max && c.capBound() && random.nextBoolean()) {
+                    c.grow(Math.min(max, 2 * c.cap()));
+                }
                 long g = c.grant();
                 creditChunks += g > 0 ? 1 : 0;
-                assertThat(c.held() + c.buffered()).isLessThanOrEqualTo(cap);
+                assertThat(c.held() + c.buffered()).isLessThanOrEqualTo(c.cap());
+                assertThat(c.cap()).isBetween(cap, max);
                 assertThat(granted).isEqualTo(c.banked() + c.held() + sent);
                 assertThat(sent).isEqualTo(c.buffered() + delivered);
             }
