@@ -47,26 +47,12 @@ public final class MinbusScenarios {
         Placement any = Placement.ANY;
         out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", any, echoes, roundTrips)
                 .limit(Anchors.C_RELAY).build());
-        out.add(ProcessScenario.builder(DIRECT, "minbus", "A↔B direct connection, introduced by the bus")
-                .placement(any).limit(Anchors.C_DIRECT)
-                .process("bus", MinbusScenarios::bus, Ready.LINE)
-                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(), sock(dir, "bus"), "1", "--direct"),
-                        Ready.LINE)
-                .driver("client", (ctx, dir) -> ctx.java(RelayDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
-                        "--direct"))
-                .probes(List.of(Probe.roundTrip(SMALL, 1)))
-                .build());
+        out.add(direct(any));
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,
                 List.of(new Probe(Workload.ONE_WAY, 1, SMALL, "64 B one-way messages", Probe.DEFAULT_DRIVER))).build());
-        out.add(ProcessScenario.builder(RPC, "minbus", "A→bus→B, BusRpc typed proxy (minbus-rpc)")
-                .placement(any).limit(Anchors.C_RELAY)
-                .process("bus", MinbusScenarios::bus, Ready.LINE)
-                .process("plugin-b", (ctx, dir) -> ctx.java(RpcPlugin.class.getName(), sock(dir, "bus")), Ready.LINE)
-                .driver("client", (ctx, dir) -> ctx.java(RpcDriver.class.getName(), sock(dir, "bus")))
-                .probes(List.of(Probe.roundTrip(SMALL, 1), Probe.roundTrip(SMALL, IN_FLIGHT)))
-                .build());
+        out.add(rpc(any));
         out.add(ProcessScenario.builder(SCALE, "minbus", String.format(java.util.Locale.ROOT, "%,d plugins on one bus, 100 watchers",
                         settings.scalePlugins()))
                 .placement(any)
@@ -91,7 +77,43 @@ public final class MinbusScenarios {
         }));
         out.add(startup("minbus/startup-c", "minbus: C plugin (examples/c-echo)", launch,
                 (ctx, dir) -> ctx.java(StartupDriver.class.getName(), "exec", ctx.nativeProgram("c-echo"))));
+        if (settings.pinned()) {
+            // as the anchors: every process on the last CPU, or the driver on CPU 0 and the bus and the
+            // plugin on the last; round trips at 1 and 64 in flight, bulk, RPC (the one-way rate, scale
+            // and start-up stay unpinned)
+            List<Probe> pinnedTrips = List.of(Probe.roundTrip(SMALL, 1), Probe.roundTrip(SMALL, IN_FLIGHT));
+            for (Placement p : List.of(Placement.ONE_CPU, Placement.SPLIT)) {
+                out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", p, IN_FLIGHT, pinnedTrips)
+                        .limit(Anchors.C_RELAY).build());
+                out.add(direct(p));
+                out.add(relayed(BULK, "A→bus→B, relayed duplex", p, 0, List.of(Probe.bulk(64 * 1024)))
+                        .limit(Anchors.C_RELAY).build());
+                out.add(rpc(p));
+            }
+        }
         return out;
+    }
+
+    private static Scenario direct(Placement placement) {
+        return ProcessScenario.builder(DIRECT, "minbus", "A↔B direct connection, introduced by the bus")
+                .placement(placement).limit(Anchors.C_DIRECT)
+                .process("bus", MinbusScenarios::bus, Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(), sock(dir, "bus"), "1", "--direct"),
+                        Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(RelayDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
+                        "--direct"))
+                .probes(List.of(Probe.roundTrip(SMALL, 1)))
+                .build();
+    }
+
+    private static Scenario rpc(Placement placement) {
+        return ProcessScenario.builder(RPC, "minbus", "A→bus→B, BusRpc typed proxy (minbus-rpc)")
+                .placement(placement).limit(Anchors.C_RELAY)
+                .process("bus", MinbusScenarios::bus, Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(RpcPlugin.class.getName(), sock(dir, "bus")), Ready.LINE)
+                .driver("client", (ctx, dir) -> ctx.java(RpcDriver.class.getName(), sock(dir, "bus")))
+                .probes(List.of(Probe.roundTrip(SMALL, 1), Probe.roundTrip(SMALL, IN_FLIGHT)))
+                .build();
     }
 
     private static Scenario startup(String name, String system, String topology, ProcessScenario.CommandFactory driver) {
