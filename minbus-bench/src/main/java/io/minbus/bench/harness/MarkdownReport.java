@@ -206,7 +206,8 @@ public final class MarkdownReport {
         for (Series x : results.all()) {
             for (String name : x.extraNames()) {
                 Spread v = Spread.of(x.extra(name));
-                rows.add("| " + x.scenario().system() + " | " + x.scenario().topology() + " | " + x.probe().label() + " | `" + name
+                rows.add("| " + x.scenario().system() + " | " + x.scenario().topology() + " | " + x.probe().label() + " | "
+                        + x.scenario().placement().label() + " | `" + name
                         + "` | " + Format.figure(name, v.median()) + Format.noise(v) + " |");
             }
         }
@@ -215,7 +216,7 @@ public final class MarkdownReport {
         }
         out.append("### Further figures\n\n");
         out.append("Reported by the drivers next to time and rate (median over rounds; server figures come from the bus process itself).\n\n");
-        out.append("| system | topology | workload | figure | value |\n|---|---|---|---|--:|\n");
+        out.append("| system | topology | workload | CPUs | figure | value |\n|---|---|---|---|---|--:|\n");
         rows.forEach(r -> out.append(r).append('\n'));
         out.append('\n');
     }
