@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
  * A two-way channel between two plugins, relayed by the bus (docs/minbus.md §8, §9): each side
@@ -78,6 +79,31 @@ public interface Channel extends AutoCloseable {
 
     /** The next message, or empty if none came within {@code timeout}; throws like {@link #receive()}. */
     Optional<ByteBuffer> receive(Duration timeout);
+
+    /**
+     * Arms direct delivery, for code that hands messages on to threads already waiting for them
+     * (minbus-rpc uses it; most plugins want {@link #receive()}): each whole message that arrives
+     * from now on is first offered to {@code receiver} on the bus connection's reader thread, in
+     * order, before any thread blocked in {@code receive} would see it. If the receiver returns
+     * true it took the message (and owns the buffer); no thread is woken for it, and the credit it
+     * used goes back to the sender at once. If it returns false (or throws; that is logged), the
+     * message waits for {@code receive} as usual, and so does every later one until this is called
+     * again. The end of the channel still shows in {@code receive}, so a thread can wait there for
+     * the end and for declined messages, and arm again after each. Only a lone message is
+     * offered: one with more bytes of the connection already read behind it is part of a burst and
+     * waits for {@code receive} (disarming delivery as a decline does), since one wake-up of the
+     * receiving thread then takes the whole burst.
+     *
+     * <p>The receiver runs while the connection holds its lock: it must return at once, never
+     * block, and never use this bus connection (no send, receive, close or cancel on any of its
+     * channels). A receiver that needs to do any of that declines the message.
+     *
+     * @return true if armed; false, arming nothing, if messages are waiting for {@code receive} or
+     *     the half we read has ended (call {@code receive}, then arm again)
+     */
+    default boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        return false;
+    }
 
     /**
      * The half we read as bytes: message boundaries are ignored, end of stream is the other side's

@@ -85,6 +85,34 @@ class RealBusTest {
     }
 
     @Test
+    void deliverToTakesRelayedMessagesOnTheReaderThreadAndReceiveStillSeesTheEnd() throws Exception {
+        Plugin kv = plugin("kv", 3);
+        Plugin caller = plugin("caller", 2);
+        CompletableFuture<Channel> outgoing = CompletableFuture.supplyAsync(() -> caller.connect("kv", 2), pool);
+        Channel served = kv.accept(Duration.ofSeconds(10)).orElseThrow().accept();
+        Channel ch = within(outgoing);
+        java.util.concurrent.LinkedBlockingQueue<String> taken = new java.util.concurrent.LinkedBlockingQueue<>();
+        assertThat(served.deliverTo(m -> !text(m).equals("decline") && taken.add(text(m)))).isTrue();
+        // 600 messages of 1 KiB: far over the 64-byte relay buffer (grown at most to 256), so credit must
+        // come back; one at a time, as a burst that arrives in one read waits for receive()
+        for (int i = 0; i < 600; i++) {
+            ch.send(text(("m" + i + " ").repeat(100)));
+            assertThat(taken.poll(20, TimeUnit.SECONDS)).isEqualTo(("m" + i + " ").repeat(100));
+        }
+        ch.send(text("decline"));
+        ch.send(text("after"));
+        assertThat(text(served.receive())).isEqualTo("decline");
+        assertThat(text(served.receive())).isEqualTo("after");
+        assertThat(served.deliverTo(m -> taken.add(text(m)))).isTrue();
+        ch.send(text("armed again"));
+        assertThat(taken.poll(20, TimeUnit.SECONDS)).isEqualTo("armed again");
+        ch.close(text("done"));
+        assertThatThrownBy(served::receive).isInstanceOfSatisfying(ChannelClosedException.class,
+                e -> assertThat(text(e.reason())).isEqualTo("done"));
+        assertThat(served.deliverTo(m -> true)).as("the half we read ended").isFalse();
+    }
+
+    @Test
     void connectAcceptAndDataBothWaysWithRelayedReasons() throws Exception {
         Plugin kv = plugin("kv", 3);
         Plugin caller = plugin("caller", 2);

@@ -4,7 +4,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** A two-way channel: one half we write, one we read, each closed on its own. Thread-safe. */
 public final class Duplex implements Incoming {
@@ -61,6 +63,32 @@ public final class Duplex implements Incoming {
     /** The next message, or empty if none came within {@code timeout}. */
     public Optional<ByteBuffer> receive(Duration timeout) {
         return in.receive(End.deadline(timeout), false);
+    }
+
+    /**
+     * Arms direct delivery: each whole message that arrives from now on is first offered to {@code
+     * receiver}, on the session's reader thread and with the session's lock held, in order. If it
+     * returns true it took the message (and owns the buffer); the message is not queued and wakes
+     * no thread blocked in {@code receive}. If it returns false (or throws, which is logged), the
+     * message waits for {@code receive} as usual, and so does every later one: delivery is disarmed
+     * until the next {@code deliverTo}. A half that ended, or a session that failed, still shows in
+     * {@code receive}, so a thread may keep waiting there for the end and for declined messages.
+     *
+     * <p>Only a message that ends what one read of the connection brought in is offered: one with
+     * more bytes of the connection already at hand behind it is part of a burst, and waits for
+     * {@code receive} (disarming delivery as a decline does), so that one wake-up of the receiving
+     * thread takes the whole burst instead of the reader handing messages over one by one.
+     *
+     * <p>The receiver must return at once: never block, never wait for a lock another thread may
+     * hold while using this session, never send, receive or end anything on this session. Its use
+     * is to hand a message to a thread that is already waiting for it, saving one thread hand-off
+     * per message.
+     *
+     * @return true if armed; false, arming nothing, if messages are waiting for {@code receive} or
+     *     the half we read has ended (receive them first, then arm again)
+     */
+    public boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        return in.deliverTo(Objects.requireNonNull(receiver, "receiver"));
     }
 
     /** Closes the half we write (after what was sent); we can still receive. */

@@ -1,8 +1,12 @@
 package io.minbus.mux;
 
+import io.minbus.transport.internal.logging.LazyLogger;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A half the session reads: received messages waiting for the application, reassembly of partial
@@ -11,7 +15,13 @@ import java.util.Optional;
  * max_message instead (§10), so its fragments are credited again as they arrive.
  */
 final class ReadEnd extends End {
+    private static final Logger LOG = LazyLogger.of("minbus.mux.session");
+
     private final ArrayDeque<ByteBuffer> messages = new ArrayDeque<>();
+    /** messages.size(), readable without the lock: {@link #deliverTo} refuses at once while messages wait. */
+    private volatile int waiting;
+    /** Armed by {@link #deliverTo}: takes arriving messages on the reader thread; null otherwise. */
+    private Predicate<ByteBuffer> taker;
     private long buffered;
     private ByteBuffer assembling;
     private ByteBuffer closedReason;
@@ -29,9 +39,9 @@ final class ReadEnd extends End {
     // ------------------------------------------------------------- events (lock held)
 
     void onData(ByteBuffer fragment, long total, boolean first, boolean last) {
+        boolean queued = false;
         if (first && last) {
-            messages.add(copy(fragment));
-            buffered += total;
+            queued = arrived(copy(fragment));
         } else {
             if (first) {
                 assembling = ByteBuffer.allocate((int) Math.min(total, 64 * 1024));
@@ -44,20 +54,61 @@ final class ReadEnd extends End {
             }
             assembling.put(fragment);
             if (last) {
-                messages.add(assembling.flip());
+                ByteBuffer whole = assembling.flip();
                 assembling = null;
-                buffered += total;
+                queued = arrived(whole);
             }
         }
         maybeGrant();
-        if (last) {
-            signal(); // a fragment of a message nobody can take yet wakes nobody
+        if (queued) {
+            signal(); // a fragment of a message nobody can take yet, or a message the taker took, wakes nobody
+        }
+    }
+
+    /** A whole message arrived: the armed taker may take it, else it waits for receive(); true if it waits. */
+    private boolean arrived(ByteBuffer message) {
+        Predicate<ByteBuffer> t = taker;
+        if (t != null && !core.moreInputAtHand()) { // the last of what one read brought in: not a burst
+            boolean taken;
+            try {
+                taken = t.test(message.duplicate());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the receiver armed on " + half + " failed; the message waits for receive() instead", e);
+                taken = false;
+            }
+            if (taken) {
+                return false;
+            }
+        }
+        taker = null; // declined, or a burst: it and every later message wait for receive() until armed again
+        messages.add(message);
+        waiting = messages.size();
+        buffered += message.remaining();
+        return true;
+    }
+
+    /** See {@link Duplex#deliverTo}. */
+    boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        if (waiting > 0) {
+            return false; // the common case in a reader loop that arms before each receive: no lock
+        }
+        core.lock.lock();
+        try {
+            if (!messages.isEmpty() || closedReason != null || cancelledByUs || half.isEndedByUs()
+                    || half.entity().isRemoved() || core.engine.isEnded()) {
+                return false;
+            }
+            taker = receiver;
+            return true;
+        } finally {
+            core.lock.unlock();
         }
     }
 
     void onClosed(ByteBuffer reason) {
         assembling = null; // a partial payload the writer aborted (docs/protocol.md §9)
         closedReason = reason;
+        taker = null;
         signal();
     }
 
@@ -115,6 +166,7 @@ final class ReadEnd extends End {
                     await(left);
                 }
             }
+            waiting = messages.size();
             buffered -= m.remaining();
             maybeGrant();
             write = core.engine.hasQueuedChunks(); // a grant, or messages sent without flush
@@ -146,8 +198,10 @@ final class ReadEnd extends End {
             core.checkOpen();
             if (!cancelledByUs) {
                 cancelledByUs = true;
+                taker = null;
                 core.engine.cancel(half, reason);
                 messages.clear();
+                waiting = 0;
                 buffered = 0;
                 assembling = null;
                 signal();
@@ -171,6 +225,7 @@ final class ReadEnd extends End {
     void endAfterTimeout() {
         if (!cancelledByUs && !half.isEndedByUs()) {
             cancelledByUs = true;
+            taker = null;
             core.engine.cancel(half, ByteBuffer.allocate(0));
         }
     }

@@ -30,6 +30,8 @@ final class SessionCore {
     private static final Logger LOG = LazyLogger.of("minbus.mux.session");
 
     final ReentrantLock lock = new ReentrantLock();
+    /** The read being decoded, while {@link #received} decodes it (lock held); null otherwise. */
+    private ByteBuffer input;
     final Condition changed = lock.newCondition();
     private final Condition work = lock.newCondition();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -271,6 +273,14 @@ final class SessionCore {
         }
     }
 
+    /**
+     * Whether bytes of the read being decoded remain behind the chunk being handled (lock held, on
+     * the reader thread): a message with more at hand is part of a burst ({@link Duplex#deliverTo}).
+     */
+    boolean moreInputAtHand() {
+        return input != null && input.hasRemaining();
+    }
+
     private void received(ByteBuffer input) {
         lock.lock();
         try {
@@ -278,7 +288,12 @@ final class SessionCore {
                 return;
             }
             lastInputNanos = System.nanoTime();
-            engine.receive(input);
+            this.input = input;
+            try {
+                engine.receive(input);
+            } finally {
+                this.input = null;
+            }
             if (engine.hasQueuedChunks()) {
                 work.signal();
             }

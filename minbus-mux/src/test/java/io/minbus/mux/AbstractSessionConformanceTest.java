@@ -93,6 +93,11 @@ abstract class AbstractSessionConformanceTest {
 
     // ------------------------------------------------------------------ tests
 
+    /** A duplex between two sessions: the opener's end, then the acceptor's. */
+    static Duplex[] duplexPair(Session[] s) {
+        return new Duplex[] {s[0].openDuplex(text("d")), (Duplex) s[1].accept()};
+    }
+
     /** Room for bursts: the default 1 MiB window and 64 KiB chunks. */
     static final SessionConfig ROOMY = SessionConfig.builder().name("roomy").build();
 
@@ -525,6 +530,112 @@ abstract class AbstractSessionConformanceTest {
         byte[] got = in.readAllBytes();
         f.get();
         assertThat(got).isEqualTo(data);
+    }
+
+    @Test
+    void deliverToHandsEveryWholeMessageToTheReceiverInOrderAndCreditKeepsFlowing() throws Exception {
+        long seed = TestSeeds.seed("deliverTo");
+        Random random = new Random(seed);
+        Duplex[] d = duplexPair(sessions());
+        java.util.concurrent.LinkedBlockingQueue<ByteBuffer> taken = new java.util.concurrent.LinkedBlockingQueue<>();
+        assertThat(d[1].deliverTo(taken::add)).isTrue();
+        List<ByteBuffer> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sent.add(pattern(random.nextInt(40), seed + i)); // most far over the 7-byte window, so credit must come back
+        }
+        // one message at a time, so that each is the last of its read (a burst would wait for receive())
+        for (ByteBuffer m : sent) {
+            d[0].send(m.duplicate());
+            assertThat(taken.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(m);
+        }
+        d[0].close(text("done"));
+        // the taker took every message; receive() still reports the end
+        assertThatThrownBy(d[1]::receive).isInstanceOfSatisfying(EndedException.class,
+                e -> assertThat(text(e.reason())).isEqualTo("done"));
+    }
+
+    @Test
+    void aMessageTheReceiverDeclinesAndEveryLaterOneWaitForReceiveUntilArmedAgain() throws Exception {
+        Duplex[] d = duplexPair(sessions());
+        List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(d[1].deliverTo(m -> !text(m).startsWith("x") && taken.add(text(m)))).isTrue();
+        d[0].send(text("a"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> taken.contains("a"));
+        d[0].send(text("x1"));
+        d[0].send(text("b"));
+        assertThat(text(d[1].receive())).isEqualTo("x1");
+        assertThat(text(d[1].receive())).isEqualTo("b"); // disarmed by the decline, so "b" was queued
+        assertThat(taken).containsExactly("a");
+        assertThat(d[1].deliverTo(m -> taken.add(text(m)))).isTrue();
+        d[0].send(text("c"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> taken.contains("c"));
+        assertThat(d[1].receive(Duration.ofMillis(1))).isEmpty();
+    }
+
+    @Test
+    void deliverToArmsNothingWhileMessagesWaitOrAfterTheHalfEnded() throws Exception {
+        Duplex[] d = duplexPair(sessions());
+        java.util.concurrent.CountDownLatch declined = new java.util.concurrent.CountDownLatch(1);
+        assertThat(d[1].deliverTo(m -> {
+            declined.countDown();
+            return false;
+        })).isTrue();
+        d[0].send(text("waits"));
+        assertThat(declined.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(d[1].deliverTo(m -> true)).as("a message waits for receive()").isFalse();
+        assertThat(text(d[1].receive())).isEqualTo("waits");
+        assertThat(d[1].deliverTo(m -> true)).isTrue();
+        d[0].close(text("end"));
+        assertThatThrownBy(d[1]::receive).isInstanceOf(EndedException.class);
+        assertThat(d[1].deliverTo(m -> true)).as("the half we read ended").isFalse();
+    }
+
+    @Test
+    void aReceiverThatThrowsLeavesTheMessageForReceiveAndTheSessionRunsOn() throws Exception {
+        Duplex[] d = duplexPair(sessions());
+        assertThat(d[1].deliverTo(m -> {
+            throw new IllegalStateException("receiver bug");
+        })).isTrue();
+        d[0].send(text("kept"));
+        assertThat(text(d[1].receive())).isEqualTo("kept");
+        d[1].send(text("still works"));
+        assertThat(text(d[0].receive())).isEqualTo("still works");
+    }
+
+    @Test
+    void aThreadBlockedInReceiveWhileTheReceiverTakesEverythingSeesTheEnd() throws Exception {
+        Duplex[] d = duplexPair(sessions());
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        assertThat(d[1].deliverTo(m -> count.incrementAndGet() > 0)).isTrue();
+        Future<ByteBuffer> blocked = async(d[1]::receive);
+        for (int i = 0; i < 20; i++) {
+            d[0].send(text("m" + i));
+            int sent = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> count.get() == sent);
+        }
+        d[0].close(text("bye"));
+        assertThatThrownBy(blocked::get).hasCauseInstanceOf(EndedException.class);
+        assertThat(count).hasValue(20);
+    }
+
+    @Test
+    void aBurstThatArrivesInOneReadWaitsForReceiveInOrder() throws Exception {
+        Duplex[] d = duplexPair(sessions());
+        List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(d[1].deliverTo(m -> taken.add(text(m)))).isTrue();
+        for (String m : List.of("b1", "b2", "b3")) {
+            d[0].write(text(m)); // queued without a flush: the three leave in one write
+        }
+        d[0].flush();
+        // only a message with nothing of the connection at hand behind it is offered; b1 had b2 behind
+        // it, so it and every later one wait for receive() (one wake-up for the burst)
+        assertThat(text(d[1].receive())).isEqualTo("b1");
+        assertThat(text(d[1].receive())).isEqualTo("b2");
+        assertThat(text(d[1].receive())).isEqualTo("b3");
+        assertThat(taken).isEmpty();
+        assertThat(d[1].deliverTo(m -> taken.add(text(m)))).isTrue();
+        d[0].send(text("lone"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> taken.contains("lone"));
     }
 
     @Test

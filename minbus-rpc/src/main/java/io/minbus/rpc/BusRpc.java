@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * minbus-rpc over minbus (docs/rpc.md §9): a plugin serves an {@link RpcNode} on every channel
@@ -204,6 +205,11 @@ public final class BusRpc {
             } catch (RuntimeException e) {
                 throw new ChannelClosedException("flushing " + this + " failed: " + e.getMessage(), e);
             }
+        }
+
+        @Override
+        public boolean deliverTo(Predicate<ByteBuffer> receiver) {
+            return !closed.get() && channel.deliverTo(receiver);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.minbus.rpc;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One duplex channel of ordered messages with back-pressure: the service-provider interface
@@ -51,6 +52,22 @@ public interface MessageChannel extends AutoCloseable {
      * @throws ChannelClosedException once either side has closed the channel or it failed
      */
     default void flush() {
+    }
+
+    /**
+     * Optional: arms direct delivery, saving a thread hand-off per message. Each message that
+     * arrives from now on is first offered to {@code receiver} on the thread that reads the
+     * underlying connection, before a thread blocked in {@link #receive} would get it; true means it
+     * took the message (and owns the buffer). A message it declines (false), and every later one,
+     * goes to {@link #receive} as usual until this is called again. The end of the channel still
+     * shows in {@link #receive}. minbus-rpc's receiver never blocks and never uses the channel.
+     * The default arms nothing and returns false, so {@link #receive} gets every message.
+     *
+     * @return true if armed; false if not (unsupported, messages wait for {@link #receive}, or the
+     *     channel ended)
+     */
+    default boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        return false;
     }
 
     /**

@@ -49,7 +49,12 @@ class CallNotifyTest {
             .command("askClient", m -> m.endpoint().call("whoami", new byte[0]))
             .onRegistered(serverSide::complete)
             .build()).build();
-    private final Peers peers = new Peers(server, false);
+    final Peers peers = peers(server);
+
+    /** The peers the tests run on; a subclass runs them all again on other channels. */
+    Peers peers(RpcNode server) {
+        return new Peers(server, false);
+    }
 
     @AfterEach
     void close() {

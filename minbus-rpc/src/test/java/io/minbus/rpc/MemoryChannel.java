@@ -3,6 +3,7 @@ package io.minbus.rpc;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * most {@code capacity} messages, and {@link #send} blocks while it is full. {@link #write} holds a
  * message back until {@link #flush} or the next {@code send}, as a real output buffer may for ever:
  * a frame minbus-rpc forgot to flush is never delivered, and the test waiting for it times out.
+ * A pair made {@code delivering} supports {@link #deliverTo}: the sending thread offers each message
+ * to the armed receiver, standing in for the reader thread of a real connection.
  */
 public final class MemoryChannel implements MessageChannel {
 
@@ -34,8 +37,13 @@ public final class MemoryChannel implements MessageChannel {
 
     /** Two connected ends; each direction holds at most {@code capacity} messages. */
     public static MemoryChannel[] pair(int capacity) {
-        Pipe ab = new Pipe(capacity);
-        Pipe ba = new Pipe(capacity);
+        return pair(capacity, false);
+    }
+
+    /** Two connected ends, supporting {@link #deliverTo} if {@code delivering}. */
+    public static MemoryChannel[] pair(int capacity, boolean delivering) {
+        Pipe ab = new Pipe(capacity, delivering);
+        Pipe ba = new Pipe(capacity, delivering);
         long id = IDS.incrementAndGet();
         return new MemoryChannel[] {new MemoryChannel(ba, ab, "memory:" + id + "a"), new MemoryChannel(ab, ba, "memory:" + id + "b")};
     }
@@ -104,6 +112,16 @@ public final class MemoryChannel implements MessageChannel {
     }
 
     @Override
+    public boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        return in.arm(receiver);
+    }
+
+    /** Messages this end's armed receiver took (never counted by a pair that is not delivering). */
+    public long taken() {
+        return in.taken.get();
+    }
+
+    @Override
     public void close() {
         out.end();
         in.release();
@@ -126,11 +144,28 @@ public final class MemoryChannel implements MessageChannel {
         private final Condition notFull = lock.newCondition();
         private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
         private final int capacity;
+        private final boolean delivering;
+        private final AtomicLong taken = new AtomicLong();
+        private Predicate<ByteBuffer> taker;
         private boolean ended;
         private boolean released;
 
-        Pipe(int capacity) {
+        Pipe(int capacity, boolean delivering) {
             this.capacity = capacity;
+            this.delivering = delivering;
+        }
+
+        boolean arm(Predicate<ByteBuffer> receiver) {
+            lock.lock();
+            try {
+                if (!delivering || !queue.isEmpty() || ended || released) {
+                    return false;
+                }
+                taker = receiver;
+                return true;
+            } finally {
+                lock.unlock();
+            }
         }
 
         void put(ByteBuffer b) {
@@ -144,6 +179,14 @@ public final class MemoryChannel implements MessageChannel {
                 }
                 if (released) {
                     throw new ChannelClosedException("the peer closed the channel");
+                }
+                if (taker != null) {
+                    taken.incrementAndGet(); // before the taker wakes anyone, so that they see the count
+                    if (taker.test(b.duplicate())) {
+                        return;
+                    }
+                    taken.decrementAndGet();
+                    taker = null;
                 }
                 queue.add(b);
                 notEmpty.signal();
@@ -173,6 +216,7 @@ public final class MemoryChannel implements MessageChannel {
             lock.lock();
             try {
                 ended = true;
+                taker = null;
                 notEmpty.signalAll();
                 notFull.signalAll();
             } finally {
@@ -184,6 +228,7 @@ public final class MemoryChannel implements MessageChannel {
             lock.lock();
             try {
                 released = true;
+                taker = null;
                 queue.clear();
                 notEmpty.signalAll();
                 notFull.signalAll();

@@ -17,11 +17,18 @@ public final class Peers implements AutoCloseable {
     public final RpcNode server;
     public final RpcNode client = RpcNode.client();
     private final boolean serverCanOpen;
+    private final boolean delivering;
     private final List<MemoryChannel> channels = new ArrayList<>();
 
     public Peers(RpcNode server, boolean serverCanOpen) {
+        this(server, serverCanOpen, false);
+    }
+
+    /** With {@code delivering}, every channel supports {@link MessageChannel#deliverTo}, as a minbus channel does. */
+    public Peers(RpcNode server, boolean serverCanOpen, boolean delivering) {
         this.server = server;
         this.serverCanOpen = serverCanOpen;
+        this.delivering = delivering;
     }
 
     /** Opens a session to the server. */
@@ -70,7 +77,7 @@ public final class Peers implements AutoCloseable {
     }
 
     private MemoryChannel[] pair() {
-        MemoryChannel[] p = MemoryChannel.pair(CAPACITY);
+        MemoryChannel[] p = MemoryChannel.pair(CAPACITY, delivering);
         synchronized (channels) {
             channels.add(p[0]);
             channels.add(p[1]);

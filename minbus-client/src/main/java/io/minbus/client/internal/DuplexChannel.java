@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -105,6 +106,11 @@ abstract class DuplexChannel implements Channel {
     @Override
     public Optional<ByteBuffer> receive(Duration timeout) {
         return onDuplex(() -> duplex.receive(timeout), "receiving from ");
+    }
+
+    @Override
+    public boolean deliverTo(Predicate<ByteBuffer> receiver) {
+        return duplex.deliverTo(receiver);
     }
 
     private <T> T onDuplex(Supplier<T> operation, String doingTo) {

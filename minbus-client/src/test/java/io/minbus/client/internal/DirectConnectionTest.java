@@ -153,6 +153,21 @@ class DirectConnectionTest {
     }
 
     @Test
+    void deliverToWorksOnADirectChannel() throws Exception {
+        echo(accepting(), "kv");
+        MinBus client = bus();
+        try (Channel c = client.connect("kv", Route.DIRECT)) {
+            assertThat(c.isDirect()).isTrue();
+            java.util.concurrent.LinkedBlockingQueue<String> taken = new java.util.concurrent.LinkedBlockingQueue<>();
+            assertThat(c.deliverTo(m -> taken.add(text(m)))).isTrue();
+            for (int i = 0; i < 50; i++) {
+                c.send(text("m" + i)); // one at a time: a burst that arrives in one read waits for receive()
+                assertThat(taken.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("m" + i);
+            }
+        }
+    }
+
+    @Test
     void theTargetSeesTheInitiatorTheBusNamedAndMayDeny() throws Exception {
         MinBus b = accepting().connect();
         toClose.add(b);

@@ -12,6 +12,8 @@ final class Call extends CompletableFuture<byte[]> {
     private final PendingCalls calls;
     private final long thread;
     private final String cmd;
+    /** True if completing it runs nothing but minbus-rpc's own bookkeeping (no caller's callbacks): it may complete on the channel's reader thread. */
+    private final boolean plain;
     private volatile ScheduledFuture<?> timer;
     /**
      * 0: no thread waits; 1: a thread waits in {@link PendingCalls#await}; 2: the response woke it and
@@ -19,10 +21,11 @@ final class Call extends CompletableFuture<byte[]> {
      */
     final AtomicInteger waiter = new AtomicInteger();
 
-    Call(PendingCalls calls, long thread, String cmd) {
+    Call(PendingCalls calls, long thread, String cmd, boolean plain) {
         this.calls = calls;
         this.thread = thread;
         this.cmd = cmd;
+        this.plain = plain;
         whenComplete((result, failure) -> {
             calls.forget(this);
             ScheduledFuture<?> t = timer;
@@ -38,6 +41,10 @@ final class Call extends CompletableFuture<byte[]> {
 
     String cmd() {
         return cmd;
+    }
+
+    boolean plain() {
+        return plain;
     }
 
     void timer(ScheduledFuture<?> t) {

@@ -135,6 +135,21 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * Whether a message looks like a response (DIRECTION {@code 1} after the first 0x00), without
+     * decoding it: a cheap test before {@link #decode}, which still checks every rule.
+     */
+    public static boolean looksLikeResponse(ByteBuffer message) {
+        int p = message.position();
+        int limit = Math.min(message.limit(), p + MAX_THREAD_DIGITS + 1);
+        for (int i = p; i < limit; i++) {
+            if (message.get(i) == 0) {
+                return i + 2 < message.limit() && message.get(i + 1) == '1' && message.get(i + 2) == 0;
+            }
+        }
+        return false;
+    }
+
     /** Parses a canonical ASCII decimal (docs/rpc.md §2) from a whole body, e.g. of {@code cmd.cancel}. */
     public static long decimalBody(ByteBuffer body, String what) {
         ByteBuffer b = body.duplicate();

@@ -49,7 +49,7 @@ final class Outbox {
         soon.decrementAndGet();
     }
 
-    /** How many threads are counted as about to send (for tests: 0 once an endpoint is idle). */
+    /** How many threads are counted as about to send (0 once an endpoint is idle; see {@code Endpoint.take}). */
     int expected() {
         return soon.get();
     }

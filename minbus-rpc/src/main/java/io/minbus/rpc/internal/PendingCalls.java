@@ -29,9 +29,13 @@ final class PendingCalls {
         this.nextThread = new AtomicLong(firstThread);
     }
 
-    /** Sends a request and returns its call; failures to send complete the call exceptionally. */
-    Call start(String cmd, byte[] body, Optional<Duration> timeout) {
-        Call call = new Call(this, nextThread.getAndIncrement(), cmd);
+    /**
+     * Sends a request and returns its call; failures to send complete the call exceptionally.
+     * {@code plain}: the caller adds no callbacks of its own to the call (it only waits for it), so
+     * the response may complete it on the channel's reader thread ({@link #tryComplete}).
+     */
+    Call start(String cmd, byte[] body, Optional<Duration> timeout, boolean plain) {
+        Call call = new Call(this, nextThread.getAndIncrement(), cmd, plain);
         pending.put(call.thread(), call);
         String reason = closedReason;
         if (reason != null) {
@@ -71,6 +75,22 @@ final class PendingCalls {
                 ep.outbox().unexpect(); // counted when the response woke us; what we send next is a new call
             }
         }
+    }
+
+    /**
+     * Completes the call a response answers, or drops the response, if that runs no caller's code:
+     * on the channel's own reader thread (docs/rpc.md §9), which must not block. Only a lone call is
+     * completed there: with others in flight, their responses come in bursts, and the endpoint's
+     * reader wakes their callers together, so that what they send next leaves in one flush. False
+     * leaves the response to {@link #complete} on the endpoint's reader.
+     */
+    boolean tryComplete(Frame response) {
+        Call call = pending.get(response.thread());
+        if (call != null && (!call.plain() || pending.size() > 1)) {
+            return false;
+        }
+        complete(response);
+        return true;
     }
 
     /** Completes the call a response answers (on the reader thread). */

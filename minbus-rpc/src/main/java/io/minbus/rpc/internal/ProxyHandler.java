@@ -58,7 +58,7 @@ final class ProxyHandler implements InvocationHandler {
             ep.notify(cmd, body);
             return null;
         }
-        Call call = ep.calls().start(cmd, body, ep.config().callTimeout());
+        Call call = ep.calls().start(cmd, body, ep.config().callTimeout(), perCall.isEmpty());
         call.whenComplete((result, failure) -> perCall.forEach(StreamExport::callDone));
         return Marshal.decodeResult(ep, s, ep.calls().await(call));
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The encoder writes digits and ASCII commands without building strings; it must produce exactly the
  * bytes of docs/rpc.md §2 as a straightforward encoder spells them, and decode back, for seeded random
- * thread ids, commands (ASCII, non-ASCII, every length class) and bodies. The seed is printed.
+ * thread ids, commands (ASCII, non-ASCII, every length class) and bodies; {@code looksLikeResponse}
+ * agrees with the decoded direction. The seed is printed.
  */
 @Timeout(10)
 class FrameCodecRandomTest {
@@ -42,6 +43,7 @@ class FrameCodecRandomTest {
             Frame f = new Frame(thread, d, cmd.toString(), ByteBuffer.wrap(body));
 
             ByteBuffer encoded = FrameCodec.encode(f);
+            assertThat(FrameCodec.looksLikeResponse(encoded)).as("seed %d frame %d", seed, i).isEqualTo(d == Direction.RESPONSE);
             assertThat(bytes(encoded.duplicate())).as("seed %d frame %d", seed, i).isEqualTo(reference(f, body));
             Frame back = FrameCodec.decode(encoded);
             assertThat(back.thread()).isEqualTo(thread);
@@ -49,6 +51,16 @@ class FrameCodecRandomTest {
             assertThat(back.cmd()).isEqualTo(cmd.toString());
             assertThat(bytes(back.body())).isEqualTo(body);
         }
+    }
+
+    @Test
+    void looksLikeResponseOnlyPeeksAndNeverThrowsOnMalformedBytes() {
+        assertThat(FrameCodec.looksLikeResponse(ByteBuffer.wrap("7\u00001\u00003\u0000abc".getBytes(UTF_8)))).isTrue();
+        assertThat(FrameCodec.looksLikeResponse(ByteBuffer.wrap("7\u00000\u00003\u0000abc".getBytes(UTF_8)))).isFalse();
+        assertThat(FrameCodec.looksLikeResponse(ByteBuffer.wrap("7\u00001".getBytes(UTF_8)))).as("cut short").isFalse();
+        assertThat(FrameCodec.looksLikeResponse(ByteBuffer.wrap(new byte[0]))).isFalse();
+        assertThat(FrameCodec.looksLikeResponse(ByteBuffer.wrap("12345678901234567890123\u00001\u0000".getBytes(UTF_8))))
+                .as("no 0x00 within THREAD's longest form").isFalse();
     }
 
     private static byte[] reference(Frame f, byte[] body) {
