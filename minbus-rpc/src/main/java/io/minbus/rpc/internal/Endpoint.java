@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +60,8 @@ public final class Endpoint implements RpcEndpoint {
     private final Codec codec;
     private final Outbox outbox;
     private final PendingCalls calls;
+    /** {@link #take}, made once: the reader arms it before every receive. */
+    private final Predicate<ByteBuffer> taker = this::take;
     private final Inbox inbox;
     private final Dispatch dispatch;
     private final Refs refs;
@@ -114,7 +117,7 @@ public final class Endpoint implements RpcEndpoint {
     private void readLoop() {
         try {
             while (true) {
-                channel.deliverTo(this::take); // most messages then skip this thread; see take()
+                channel.deliverTo(taker); // the response to a lone call then skips this thread; see take()
                 Optional<ByteBuffer> message = channel.receive();
                 if (message.isEmpty()) {
                     close("the peer closed the channel");
