@@ -70,6 +70,12 @@ public interface Channel extends AutoCloseable {
     /**
      * The next message, waiting for it.
      *
+     * <p>A platform thread waiting here reads the bus connection's socket itself when no other
+     * thread does (leader/follower), so the message it waits for reaches it without a thread
+     * hand-off; what it reads for other channels it hands on. A virtual thread (the threads of
+     * {@link Plugin#onConnect} are) waits for the connection's reader thread instead. For the lowest
+     * latency per message, serve a channel from a platform thread ({@link Plugin#accept}).
+     *
      * @throws ChannelClosedException once the other side closed the half we read and every message
      *     was taken; it carries the other side's reason
      * @throws ChannelBrokenException if the channel broke (after the messages received before)

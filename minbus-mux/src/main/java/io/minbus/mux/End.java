@@ -56,6 +56,7 @@ abstract sealed class End permits ReadEnd, WriteEnd {
     }
 
     private void enter() {
+        core.waiterEnters(); // this thread does not read while it waits: somebody must
         if (waiters++ == 0) {
             core.waiting.add(this);
         }

@@ -156,13 +156,23 @@ final class ReadEnd extends End {
                     }
                     continue;
                 }
+                long left = forever ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                if (core.mayLead() && core.tryLead()) {
+                    // leader/follower: this thread reads the transport itself, so its message needs no hand-off
+                    core.lock.unlock();
+                    try {
+                        core.lead(forever ? Long.MAX_VALUE : deadline);
+                    } finally {
+                        core.lock.lock();
+                    }
+                    continue;
+                }
                 if (forever) {
                     await();
                 } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return Optional.empty();
-                    }
                     await(left);
                 }
             }

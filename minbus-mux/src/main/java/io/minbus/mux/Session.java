@@ -14,7 +14,10 @@ import java.util.function.Function;
  * A minbus session over one transport (docs/protocol.md): the top level (messages both ways and
  * requests), plus sinks, streams and duplexes either side opens. Blocking and thread-safe; safe to
  * call from virtual threads (no monitor is held while waiting). One platform thread per session
- * reads; writes are coalesced, so a burst of small messages leaves in one write.
+ * reads while no other thread does; on a Unix or TCP socket a platform thread waiting in a receive
+ * reads the socket itself instead (leader/follower, {@link SessionConfig.ReadStrategy}), so the
+ * message it waits for needs no hand-off between threads. Writes are coalesced, so a burst of small
+ * messages leaves in one write.
  *
  * <pre>{@code
  * try (Session s = Session.start(transport, SessionConfig.defaults())) {
@@ -216,14 +219,20 @@ public final class Session implements AutoCloseable {
             Incoming in;
             while ((in = core.incoming.poll()) == null) {
                 core.checkOpen();
-                if (forever) {
-                    core.changed.await();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return Optional.empty();
+                long left = deadline - System.nanoTime();
+                if (!forever && left <= 0) {
+                    return Optional.empty();
+                }
+                core.waiterEnters();
+                core.acceptWaiters++;
+                try {
+                    if (forever) {
+                        core.changed.await();
+                    } else {
+                        core.changed.awaitNanos(left);
                     }
-                    core.changed.awaitNanos(left);
+                } finally {
+                    core.acceptWaiters--;
                 }
             }
             return Optional.of(in);
@@ -266,6 +275,11 @@ public final class Session implements AutoCloseable {
         } finally {
             core.lock.unlock();
         }
+    }
+
+    /** For tests: the name of the thread that holds the read role (leader/follower), empty if none. */
+    String readRoleHolder() {
+        return core.readRoleHolder();
     }
 
     /** For tests: runs {@link MuxEngine#checkInvariants()} under the session's lock. */

@@ -20,6 +20,19 @@ public final class SessionConfig {
     /** The default strategy: flat combining (measured faster for ping-pong, see docs). */
     public static final WriteStrategy DEFAULT_STRATEGY = WriteStrategy.FLAT_COMBINING;
 
+    /** Which thread reads the transport; chosen by measurement (see docs/architecture.md, "Threads"). */
+    public enum ReadStrategy {
+        /**
+         * Leader/follower: a platform thread waiting in a receive reads the socket itself when no other
+         * thread does, so the message it waits for needs no hand-off; the session's reader thread
+         * reads while nobody else does. Only on transports that can be polled (Unix and TCP
+         * sockets); others read on the reader thread.
+         */
+        WAITER_READS,
+        /** Only the session's reader thread reads; it hands each message to the thread waiting for it. */
+        READER_THREAD
+    }
+
     private final Limits limits;
     private final int window;
     private final int chunkSize;
@@ -28,6 +41,7 @@ public final class SessionConfig {
     private final Duration preambleTimeout;
     private final String name;
     private final WriteStrategy writeStrategy;
+    private final ReadStrategy readStrategy;
 
     private SessionConfig(Builder b) {
         this.limits = b.limits;
@@ -38,6 +52,7 @@ public final class SessionConfig {
         this.preambleTimeout = b.preambleTimeout;
         this.name = b.name;
         this.writeStrategy = b.writeStrategy;
+        this.readStrategy = b.readStrategy;
     }
 
     /**
@@ -57,7 +72,7 @@ public final class SessionConfig {
         return new Builder().limits(limits).window(window).chunkSize(chunkSize)
                 .heartbeatInterval(heartbeatInterval).heartbeatTimeout(heartbeatTimeout)
                 .preambleTimeout(preambleTimeout).name(name)
-                .writeStrategy(writeStrategy);
+                .writeStrategy(writeStrategy).readStrategy(readStrategy);
     }
 
     /** The limits we declare; they bind the peer. */
@@ -102,6 +117,11 @@ public final class SessionConfig {
         return writeStrategy;
     }
 
+    /** Which thread reads: {@link ReadStrategy#WAITER_READS} unless set. */
+    public ReadStrategy readStrategy() {
+        return readStrategy;
+    }
+
     /** Builds a {@link SessionConfig}. */
     public static final class Builder {
         private Limits limits = Limits.defaults();
@@ -112,6 +132,7 @@ public final class SessionConfig {
         private Duration preambleTimeout = Duration.ofSeconds(10);
         private String name = "session";
         private WriteStrategy writeStrategy = DEFAULT_STRATEGY;
+        private ReadStrategy readStrategy = ReadStrategy.WAITER_READS;
 
         private Builder() {}
 
@@ -170,6 +191,11 @@ public final class SessionConfig {
 
         public Builder writeStrategy(WriteStrategy value) {
             this.writeStrategy = Objects.requireNonNull(value, "writeStrategy");
+            return this;
+        }
+
+        public Builder readStrategy(ReadStrategy value) {
+            this.readStrategy = Objects.requireNonNull(value, "readStrategy");
             return this;
         }
 

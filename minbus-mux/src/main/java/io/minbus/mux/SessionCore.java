@@ -21,6 +21,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer thread for what the reader thread queues (it must never block on a write: two peers whose
  * readers both wait to write would deadlock) and for heartbeats.
  *
+ * <p>Reading ({@link SessionConfig.ReadStrategy#WAITER_READS}, on a transport that can be polled):
+ * one thread at a time holds the <em>read role</em> ({@link #leader}) and polls the transport,
+ * decodes what came and hands it out. A platform thread waiting in a receive takes the role when
+ * nobody holds it, or asks the reader thread to step aside ({@link #wakeup}); so the thread a
+ * message is for usually reads it itself, with no hand-off (leader/follower). When it lets go, the
+ * role stays free for {@link #GRACE_NANOS}, long enough for that thread to come back with its next
+ * receive; after that the reader thread takes it again. A thread that waits without reading (a
+ * virtual thread, a sender waiting for credit, {@link Session#accept}) calls {@link #waiterEnters},
+ * which gives a free role back to the reader thread at once. Otherwise, and on transports that
+ * cannot be polled, only the reader thread reads (a blocking read).
+ *
  * <p>Locks: {@link #lock} guards the engine and all session state and is never held while blocking
  * on the transport; {@link #writeLock} serialises transport writes. {@link Session#accept()} waits
  * on {@link #changed}; a thread waiting on a half waits on that half's own condition
@@ -50,14 +61,43 @@ final class SessionCore {
     private long heartbeatDeadline;
     private Thread readerThread;
 
+    /** How long the read role stays free after a waiting thread let go of it, before the reader thread takes it. */
+    static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Whether threads waiting in a receive may read (leader/follower); fixed at start. */
+    private boolean polled;
+    /** The thread holding the read role, or null while it is free (lock held). */
+    private Thread leader;
+    /** How many times a waiting thread took the read role: the reader thread takes it only after a quiet grace. */
+    private long leads;
+    /** The reader thread should take the free role at once: somebody waits who does not read. */
+    private boolean handBack;
+    /** A waiting thread asked the reader thread, which holds the role, to let go of it. */
+    private boolean stepAside;
+    /** The threads waiting in {@link Session#accept}. */
+    int acceptWaiters;
+    /** What the holder of the read role reads into (decoding copies out of it before the role is let go). */
+    private ByteBuffer roleBuffer;
+    /** The reader thread waits here while the role is taken or in its grace. */
+    private final Condition readerTurn = lock.newCondition();
+
     SessionCore(Transport transport, SessionConfig config) {
         this.transport = transport;
         this.config = config;
     }
 
     void startThreads(ByteBuffer leftover) {
-        readerThread = Thread.ofPlatform().daemon().name("minbus-read-" + config.name())
-                .start(() -> readLoop(leftover));
+        if (config.readStrategy() == SessionConfig.ReadStrategy.WAITER_READS && transport.startPolling()) {
+            polled = true;
+            roleBuffer = ByteBuffer.allocateDirect(64 * 1024); // a heap buffer costs a copy per read
+            if (leftover.hasRemaining()) {
+                received(leftover, false); // before anybody reads on
+            }
+            readerThread = Thread.ofPlatform().daemon().name("minbus-read-" + config.name()).unstarted(this::pollLoop);
+            readerThread.start();
+        } else {
+            readerThread = Thread.ofPlatform().daemon().name("minbus-read-" + config.name())
+                    .start(() -> readLoop(leftover));
+        }
         Thread.ofPlatform().daemon().name("minbus-write-" + config.name()).start(this::writeLoop);
     }
 
@@ -98,6 +138,7 @@ final class SessionCore {
     private void wakeAll() {
         changed.signalAll();
         work.signalAll();
+        readerTurn.signalAll();
         for (End e : List.copyOf(waiting)) {
             e.signal();
         }
@@ -243,28 +284,196 @@ final class SessionCore {
 
     // ------------------------------------------------------------------ reading
 
+    // ------------------------------------------------------------------ the read role (leader/follower)
+
+    /** Whether the current thread may read while it waits: a platform thread on a polled session (lock held). */
+    boolean mayLead() {
+        return polled && !Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * Lock held, after {@link #mayLead}: takes the read role if it is free and returns true; if the
+     * reader thread holds it, asks it to step aside (it then wakes the waiting threads), and returns
+     * false. Asked again each time the caller wakes to find the reader thread reading: a waiter
+     * slower to run than the reader's grace finds the role taken again.
+     */
+    boolean tryLead() {
+        if (leader == null) {
+            leader = Thread.currentThread();
+            leads++;
+            return true;
+        }
+        if (leader == readerThread && !stepAside) {
+            stepAside = true;
+            transport.wakeup(); // does not block: the reader's poll returns, and it lets go
+        }
+        return false;
+    }
+
+    /**
+     * With the read role and without the lock: polls the transport until {@code deadline}
+     * (System.nanoTime based, {@link Long#MAX_VALUE} for ever), decodes what came, and lets go of
+     * the role. Failures fail the session; the caller re-checks what it waits for.
+     *
+     * @throws BrokenException if the thread was interrupted while polling
+     */
+    void lead(long deadline) {
+        int n;
+        BrokenException broke = null;
+        try {
+            long timeout = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            n = timeout <= 0 ? 0 : transport.poll(roleBuffer.clear(), timeout);
+        } catch (RuntimeException e) {
+            n = 0;
+            broke = new BrokenException("connection lost: " + e.getMessage(), e);
+        }
+        boolean write;
+        lock.lock();
+        try {
+            if (n > 0) {
+                broke = decode(roleBuffer.flip(), true);
+            }
+            leader = null;
+            // the role stays free for the grace even if others wait without reading (a virtual
+            // thread, a dispatcher loop): handing it back at once would cost two hand-offs per
+            // receive of this thread, which is likely to come back for its next message first
+            if (broke != null || n < 0) {
+                handBack = true;
+                readerTurn.signal();
+            }
+            write = broke == null && n >= 0 && failure == null && engine.hasQueuedChunks();
+        } finally {
+            lock.unlock();
+        }
+        if (broke != null) {
+            fail(broke);
+        } else if (n < 0) {
+            endOfInput();
+        } else if (write) {
+            kick(); // a grant or a pong the decoding queued: written by this thread, which reads no more
+        } else if (n == 0 && Thread.currentThread().isInterrupted()) {
+            throw new BrokenException("interrupted while waiting for a message", new InterruptedException());
+        }
+    }
+
+    /** {@link #received}, with a failure returned instead of thrown (lock held). */
+    private BrokenException decode(ByteBuffer input, boolean byWaiter) {
+        try {
+            received(input, byWaiter);
+            return null;
+        } catch (ProtocolViolationException e) {
+            return new BrokenException(e.getMessage() + " (peer " + transport.description() + ")", e);
+        } catch (RuntimeException e) {
+            return new BrokenException("connection lost: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Lock held: a thread is about to wait without reading. If nobody holds the read role, the
+     * reader thread takes it at once rather than after its grace.
+     */
+    void waiterEnters() {
+        if (polled && leader == null && !handBack) {
+            handBack = true;
+            readerTurn.signal();
+        }
+    }
+
+    /** For tests: the name of the thread holding the read role, empty while it is free or reads are not polled. */
+    String readRoleHolder() {
+        lock.lock();
+        try {
+            return leader == null ? "" : leader.getName();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The reader thread of a polled session: reads while no waiting thread does. */
+    private void pollLoop() {
+        long seen = 0;
+        boolean yielded = false;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    while (failure == null && !(leader == null && (handBack || (!yielded && seen == leads)))) {
+                        seen = leads;
+                        yielded = false;
+                        readerTurn.awaitNanos(GRACE_NANOS);
+                    }
+                    if (failure != null) {
+                        return;
+                    }
+                    leader = readerThread;
+                    handBack = false;
+                } finally {
+                    lock.unlock();
+                }
+                while (true) {
+                    int n = transport.poll(roleBuffer.clear(), Long.MAX_VALUE);
+                    if (n < 0) {
+                        endOfInput();
+                        return;
+                    }
+                    lock.lock();
+                    try {
+                        if (n > 0) {
+                            received(roleBuffer.flip(), false);
+                        }
+                        if (stepAside || failure != null) {
+                            stepAside = false;
+                            leader = null;
+                            yielded = true;
+                            seen = leads;
+                            for (End e : List.copyOf(waiting)) {
+                                e.signal(); // the thread that asked takes the role
+                            }
+                            break;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
+        } catch (ProtocolViolationException e) {
+            fail(new BrokenException(e.getMessage() + " (peer " + transport.description() + ")", e));
+        } catch (InterruptedException e) {
+            fail(new BrokenException("the reader thread was interrupted", e));
+        } catch (RuntimeException e) {
+            fail(new BrokenException("connection lost: " + e.getMessage(), e));
+        }
+    }
+
+    /** The transport ended: tells the engine (end of input) and fails the session. */
+    private void endOfInput() {
+        lock.lock();
+        try {
+            if (failure == null) {
+                engine.endOfInput();
+            }
+        } finally {
+            lock.unlock();
+        }
+        fail(new BrokenException("connection lost: " + transport.description() + " ended"));
+    }
+
+    // ------------------------------------------------------------------ reading
+
     private void readLoop(ByteBuffer leftover) {
         ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024); // a heap buffer costs a copy per read
         try {
             if (leftover.hasRemaining()) {
-                received(leftover);
+                received(leftover, false);
             }
             while (true) {
                 buf.clear();
                 int n = transport.read(buf);
                 if (n < 0) {
-                    lock.lock();
-                    try {
-                        if (failure == null) {
-                            engine.endOfInput();
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                    fail(new BrokenException("connection lost: " + transport.description() + " ended"));
+                    endOfInput();
                     return;
                 }
-                received(buf.flip());
+                received(buf.flip(), false);
             }
         } catch (ProtocolViolationException e) {
             fail(new BrokenException(e.getMessage() + " (peer " + transport.description() + ")", e));
@@ -281,7 +490,11 @@ final class SessionCore {
         return input != null && input.hasRemaining();
     }
 
-    private void received(ByteBuffer input) {
+    /**
+     * Decodes a read. {@code byWaiter}: a thread that waits in a receive read it; it writes what the
+     * decoding queued itself once it let go of the read role, so the writer thread is not woken.
+     */
+    private void received(ByteBuffer input, boolean byWaiter) {
         lock.lock();
         try {
             if (failure != null) {
@@ -294,7 +507,7 @@ final class SessionCore {
             } finally {
                 this.input = null;
             }
-            if (engine.hasQueuedChunks()) {
+            if (!byWaiter && engine.hasQueuedChunks()) {
                 work.signal();
             }
         } finally {

@@ -34,7 +34,19 @@ abstract class AbstractSessionConformanceTest {
     static final SessionConfig TINY = SessionConfig.builder().window(7).chunkSize(5).name("tiny").build();
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService pool = platformWaiters()
+            ? Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())
+            : Executors.newVirtualThreadPerTaskExecutor();
+
+    /** Whether {@link #async} runs on platform threads (which read the transport while they wait) instead of virtual ones. */
+    protected boolean platformWaiters() {
+        return false;
+    }
+
+    /** The read strategy of every session the suite starts. */
+    protected SessionConfig.ReadStrategy readStrategy() {
+        return SessionConfig.ReadStrategy.WAITER_READS;
+    }
 
     /** A fresh connected pair of transports. */
     protected abstract Transport[] connect() throws Exception;
@@ -55,8 +67,8 @@ abstract class AbstractSessionConformanceTest {
     Session[] sessions(SessionConfig ca, SessionConfig cb) throws Exception {
         Transport[] t = connect();
         CompletableFuture<Session> b = CompletableFuture.supplyAsync(
-                () -> Session.start(t[1], cb.toBuilder().name(cb.name() + "-b").build()), pool);
-        Session a = Session.start(t[0], ca.toBuilder().name(ca.name() + "-a").build());
+                () -> Session.start(t[1], cb.toBuilder().name(cb.name() + "-b").readStrategy(readStrategy()).build()), pool);
+        Session a = Session.start(t[0], ca.toBuilder().name(ca.name() + "-a").readStrategy(readStrategy()).build());
         Session sb = b.get();
         toClose.add(a);
         toClose.add(sb);

@@ -56,7 +56,8 @@ public interface Transport extends AutoCloseable {
     /**
      * The socket channel behind a Unix or TCP transport, for selector-driven servers. The caller
      * may switch it to non-blocking mode, after which {@link #read} and {@link #write} of this
-     * transport must not be used. Empty for pipes and in-memory transports.
+     * transport must not be used. Empty for pipes and in-memory transports, and once {@link
+     * #startPolling} made the channel the transport's own.
      */
     Optional<SocketChannel> socketChannel();
 
@@ -65,6 +66,38 @@ public interface Transport extends AutoCloseable {
      * ({@code SO_PEERCRED}); empty for other transports, or when the platform cannot tell.
      */
     Optional<PeerCredentials> peerCredentials();
+
+    /**
+     * Switches this transport to polled reads if it can, so that whichever thread waits for input
+     * can do the read itself ({@code Session}'s leader/follower reads): afterwards {@link #poll}
+     * reads with a time limit and {@link #wakeup} ends a poll early. {@link #read} and {@link #write}
+     * keep working; {@link #socketChannel()} is empty from then on. Unix and TCP sockets can (their
+     * channel becomes non-blocking); pipes, in-memory and secure transports cannot. Call it before
+     * any read is in progress; idempotent.
+     *
+     * @return whether reads are polled now
+     */
+    default boolean startPolling() {
+        return false;
+    }
+
+    /**
+     * After {@link #startPolling}: reads what is there into {@code dst}, waiting at most {@code
+     * timeoutNanos} ({@link Long#MAX_VALUE} for no limit) for at least one byte. One thread at a
+     * time may poll.
+     *
+     * @return the count; 0 if nothing came in time, {@link #wakeup} was called or the polling thread
+     *     was interrupted (its interrupt status stays set, and the transport stays usable); -1 at end
+     *     of stream or once closed
+     * @throws TransportException on I/O failure
+     * @throws UnsupportedOperationException if polling is not on
+     */
+    default int poll(ByteBuffer dst, long timeoutNanos) {
+        throw new UnsupportedOperationException(description() + ": reads are not polled (startPolling)");
+    }
+
+    /** Makes a {@link #poll} in progress, or the next one, return at once. Does nothing if polling is not on. */
+    default void wakeup() {}
 
     /** Whether this transport has not been closed (by {@link #close()} or underneath it). */
     boolean isOpen();
