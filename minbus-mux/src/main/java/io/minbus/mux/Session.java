@@ -223,16 +223,11 @@ public final class Session implements AutoCloseable {
                 if (!forever && left <= 0) {
                     return Optional.empty();
                 }
-                core.waiterEnters();
-                core.acceptWaiters++;
-                try {
-                    if (forever) {
-                        core.changed.await();
-                    } else {
-                        core.changed.awaitNanos(left);
-                    }
-                } finally {
-                    core.acceptWaiters--;
+                core.waiterEnters(); // this thread does not read while it waits: somebody must
+                if (forever) {
+                    core.changed.await();
+                } else {
+                    core.changed.awaitNanos(left);
                 }
             }
             return Optional.of(in);

@@ -73,8 +73,6 @@ final class SessionCore {
     private boolean handBack;
     /** A waiting thread asked the reader thread, which holds the role, to let go of it. */
     private boolean stepAside;
-    /** The threads waiting in {@link Session#accept}. */
-    int acceptWaiters;
     /** What the holder of the read role reads into (decoding copies out of it before the role is let go). */
     private ByteBuffer roleBuffer;
     /** The reader thread waits here while the role is taken or in its grace. */

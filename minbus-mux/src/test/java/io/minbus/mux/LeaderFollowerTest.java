@@ -84,6 +84,15 @@ class LeaderFollowerTest {
         return taken;
     }
 
+    /** Opens a duplex from s[0] to s[1] and has a platform thread wait in its receive on s[1] until it holds the read role. */
+    private Future<ByteBuffer> platformThreadReadingFor(Session[] s) {
+        s[0].openDuplex(text("d"));
+        Duplex dB = (Duplex) s[1].accept();
+        Future<ByteBuffer> waiting = platform.submit(() -> dB.receive());
+        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().startsWith("waiter-"));
+        return waiting;
+    }
+
     @Test
     void aPlatformThreadWaitingInReceiveReadsTheSocketItself() throws Exception {
         Session[] s = sessions();
@@ -187,10 +196,7 @@ class LeaderFollowerTest {
     @Test
     void closingTheSessionWakesTheReadingThread() throws Exception {
         Session[] s = sessions();
-        s[0].openDuplex(text("d"));
-        Duplex dB = (Duplex) s[1].accept();
-        Future<ByteBuffer> waiting = platform.submit(() -> dB.receive());
-        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().startsWith("waiter-"));
+        Future<ByteBuffer> waiting = platformThreadReadingFor(s);
 
         s[1].close();
 
@@ -202,10 +208,7 @@ class LeaderFollowerTest {
     @Test
     void thePeerGoingAwayFailsTheReadingThread() throws Exception {
         Session[] s = sessions();
-        s[0].openDuplex(text("d"));
-        Duplex dB = (Duplex) s[1].accept();
-        Future<ByteBuffer> waiting = platform.submit(() -> dB.receive());
-        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().startsWith("waiter-"));
+        Future<ByteBuffer> waiting = platformThreadReadingFor(s);
 
         s[0].close();
 
