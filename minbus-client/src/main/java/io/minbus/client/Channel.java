@@ -74,7 +74,9 @@ public interface Channel extends AutoCloseable {
      * thread does (leader/follower), so the message it waits for reaches it without a thread
      * hand-off; what it reads for other channels it hands on. A virtual thread (the threads of
      * {@link Plugin#onConnect} are) waits for the connection's reader thread instead. For the lowest
-     * latency per message, serve a channel from a platform thread ({@link Plugin#accept}).
+     * latency per message, serve a channel from a platform thread ({@link
+     * Plugin#onConnect(Predicate, java.util.function.Consumer, java.util.concurrent.Executor)}
+     * with a thread pool, or {@link Plugin#accept}).
      *
      * @throws ChannelClosedException once the other side closed the half we read and every message
      *     was taken; it carries the other side's reason

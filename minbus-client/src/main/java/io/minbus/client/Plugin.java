@@ -3,13 +3,14 @@ package io.minbus.client;
 import io.minbus.protocol.PluginInfo;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * A name registered on the bus: others find it in listings and watches, and connect to it. Take
  * their connections one at a time with {@link #accept()}, or hand them to a handler with {@link
- * #onConnect}. Closing the plugin closes its {@link MinBus} connection, which frees the name.
+ * #onConnect} (on a virtual thread each, or on the threads of an executor you give). Closing the plugin closes its {@link MinBus} connection, which frees the name.
  *
  * <p>Thread-safe.
  */
@@ -59,6 +60,26 @@ public interface Plugin extends AutoCloseable {
      * the initiator's name and version).
      */
     void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler);
+
+    /**
+     * Like {@link #onConnect(Predicate, Consumer)}, but runs the filter and the handler of each
+     * connection as a task of {@code executor} instead of on a virtual thread of its own. The task
+     * lasts as long as the handler, so the executor needs a thread per channel served at once, as
+     * {@link java.util.concurrent.Executors#newCachedThreadPool()} gives.
+     *
+     * <p>The reason to use it is latency: a platform thread waiting in {@link Channel#receive()}
+     * reads the bus connection's socket itself while no other thread does, so each message reaches
+     * it without a hand-off between threads (leader/follower; a virtual thread waits for the
+     * connection's reader thread instead). On a 2-vCPU machine that takes tens of microseconds off
+     * a round trip (docs/benchmarks.md). Each platform thread costs its stack, so keep virtual
+     * threads for many channels that are mostly idle.
+     *
+     * <p>If the executor refuses a task ({@link java.util.concurrent.RejectedExecutionException}),
+     * that connection is denied and the refusal logged.
+     *
+     * @throws IllegalStateException if a handler is already set
+     */
+    void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler, Executor executor);
 
     /** Connects to another plugin; the same as {@code bus().connect(name)}. */
     default Channel connect(String name) {

@@ -8,6 +8,12 @@ import io.minbus.mux.Duplex;
 import io.minbus.mux.EndedException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -112,6 +118,42 @@ class IncomingTest {
             assertThatThrownBy(denied::receive).isInstanceOf(EndedException.class);
             assertThatThrownBy(p::accept).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> p.onConnect(ch -> {})).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aHandlerGivenAnExecutorRunsOnItsThreads() throws Exception {
+        ExecutorService platform = Executors.newCachedThreadPool(Thread.ofPlatform().name("handler-", 0).daemon().factory());
+        try (FakeBus f = FakeBus.start(); platform) {
+            Plugin p = f.registered("echo", 1);
+            BlockingQueue<Thread> ranOn = new LinkedBlockingQueue<>();
+            p.onConnect(in -> true, ch -> {
+                ranOn.add(Thread.currentThread());
+                ch.send(ch.receive());
+            }, platform);
+            Duplex a = f.openIncoming("a", 1);
+            assertThat(a.receive().remaining()).isZero(); // accepted
+            a.send(text("ay"));
+            assertThat(text(a.receive())).isEqualTo("ay");
+            Thread t = ranOn.poll(10, TimeUnit.SECONDS);
+            assertThat(t).isNotNull();
+            assertThat(t.getName()).startsWith("handler-");
+            assertThat(t.isVirtual()).isFalse();
+            assertThatThrownBy(a::receive).isInstanceOf(EndedException.class); // closed when the handler returned
+            assertThatThrownBy(() -> p.onConnect(in -> true, ch -> {}, platform)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aConnectionTheHandlersExecutorRefusesIsDenied() throws Exception {
+        try (FakeBus f = FakeBus.start()) {
+            Plugin p = f.registered("echo", 1);
+            p.onConnect(in -> true, ch -> ch.send(ch.receive()), task -> {
+                throw new RejectedExecutionException("no threads left");
+            });
+            Duplex refused = f.openIncoming("a", 1);
+            assertThatThrownBy(refused::receive).isInstanceOfSatisfying(EndedException.class,
+                    e -> assertThat(e.reason().remaining()).isZero());
         }
     }
 }

@@ -277,6 +277,11 @@ public final class Session implements AutoCloseable {
         return core.readRoleHolder();
     }
 
+    /** For tests: whether the reader thread waits, with no time limit, for a long-held read role to be let go. */
+    boolean readerParked() {
+        return core.readerParked();
+    }
+
     /** For tests: runs {@link MuxEngine#checkInvariants()} under the session's lock. */
     void checkInvariants() {
         core.lock.lock();

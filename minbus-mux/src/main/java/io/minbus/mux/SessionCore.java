@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * nobody holds it, or asks the reader thread to step aside ({@link #wakeup}); so the thread a
  * message is for usually reads it itself, with no hand-off (leader/follower). When it lets go, the
  * role stays free for {@link #GRACE_NANOS}, long enough for that thread to come back with its next
- * receive; after that the reader thread takes it again. A thread that waits without reading (a
+ * receive; after that the reader thread takes it again. The reader thread looks once a grace while
+ * leads come and go; a lead held for a whole grace (a quiet peer) parks it until that lead ends. A thread that waits without reading (a
  * virtual thread, a sender waiting for credit, {@link Session#accept}) calls {@link #waiterEnters},
  * which gives a free role back to the reader thread at once. Otherwise, and on transports that
  * cannot be polled, only the reader thread reads (a blocking read).
@@ -77,6 +78,12 @@ final class SessionCore {
     private ByteBuffer roleBuffer;
     /** The reader thread waits here while the role is taken or in its grace. */
     private final Condition readerTurn = lock.newCondition();
+    /**
+     * The reader thread waits on {@link #readerTurn} without a time limit: a waiting thread has held
+     * the role, without letting go, for a whole grace (it waits in a poll for a quiet peer), so the
+     * reader thread no longer looks every grace but is woken when the role is let go.
+     */
+    private boolean readerParked;
 
     SessionCore(Transport transport, SessionConfig config) {
         this.transport = transport;
@@ -332,6 +339,9 @@ final class SessionCore {
                 broke = decode(roleBuffer.flip(), true);
             }
             leader = null;
+            if (readerParked) {
+                readerTurn.signal(); // it starts the grace now
+            }
             // the role stays free for the grace even if others wait without reading (a virtual
             // thread, a dispatcher loop): handing it back at once would cost two hand-offs per
             // receive of this thread, which is likely to come back for its next message first
@@ -387,6 +397,16 @@ final class SessionCore {
         }
     }
 
+    /** For tests: whether the reader thread waits for a lead held through a whole grace to end. */
+    boolean readerParked() {
+        lock.lock();
+        try {
+            return readerParked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The reader thread of a polled session: reads while no waiting thread does. */
     private void pollLoop() {
         long seen = 0;
@@ -396,6 +416,18 @@ final class SessionCore {
                 lock.lock();
                 try {
                     while (failure == null && !(leader == null && (handBack || (!yielded && seen == leads)))) {
+                        if (leader != null && !yielded && seen == leads) {
+                            // one lead held for a whole grace: the peer is quiet. Looking every
+                            // grace would wake this thread a thousand times a second for nothing
+                            readerParked = true;
+                            try {
+                                readerTurn.await();
+                            } finally {
+                                readerParked = false;
+                            }
+                            yielded = true; // the grace starts now (a thread that waits without reading cuts it short)
+                            continue;
+                        }
                         seen = leads;
                         yielded = false;
                         readerTurn.awaitNanos(GRACE_NANOS);

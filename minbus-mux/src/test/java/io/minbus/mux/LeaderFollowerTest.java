@@ -157,6 +157,27 @@ class LeaderFollowerTest {
     }
 
     @Test
+    void theReaderThreadWaitsWithoutLookingWhileAPlatformThreadWaitsForAQuietPeerAndReadsAgainAfterIt() throws Exception {
+        Session[] s = sessions();
+        Duplex d = s[0].openDuplex(text("d"));
+        Duplex dB = (Duplex) s[1].accept();
+        Future<ByteBuffer> waiting = platform.submit(() -> dB.receive());
+
+        // the peer is quiet: after a grace the reader thread stops looking every grace
+        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readerParked());
+        assertThat(s[1].readRoleHolder()).startsWith("waiter-");
+
+        d.send(text("at last"));
+        assertThat(text(waiting.get(10, TimeUnit.SECONDS))).isEqualTo("at last");
+        // letting go of the role woke it: it takes the role back after the grace and reads on
+        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().equals("minbus-read-b"));
+        assertThat(s[1].readerParked()).isFalse();
+        Future<String> onVirtual = virtual.submit(() -> text(dB.receive()));
+        d.send(text("later"));
+        assertThat(onVirtual.get(10, TimeUnit.SECONDS)).isEqualTo("later");
+    }
+
+    @Test
     void aReadingThreadsReceiveTimesOutAndTheReaderThreadReadsOn() throws Exception {
         Session[] s = sessions();
         Duplex d = s[0].openDuplex(text("d"));

@@ -3,9 +3,7 @@ package io.minbus.bench.minbus;
 import io.minbus.client.Channel;
 import io.minbus.client.ChannelBrokenException;
 import io.minbus.client.ChannelClosedException;
-import io.minbus.client.IncomingConnection;
 import io.minbus.client.MinBus;
-import io.minbus.client.MinBusException;
 import io.minbus.client.Plugin;
 import io.minbus.transport.BusAddress;
 import java.nio.ByteBuffer;
@@ -24,8 +22,8 @@ import java.util.function.Consumer;
  * echoing every message of every channel; and {@code sink}, which counts the messages of a channel
  * and, on an empty message, answers with 16 bytes (messages, bytes) and starts counting anew.
  *
- * <p>Channels are served as the SDK serves them, {@link Plugin#onConnect} (a virtual thread per
- * channel), or with {@code --platform} on a platform thread per channel ({@link Plugin#accept}).
+ * <p>Channels are served by {@link Plugin#onConnect}: on a virtual thread per channel, or with
+ * {@code --platform} on a platform thread per channel (its executor form, a cached thread pool).
  *
  * <p>With {@code --direct}, every connection accepts direct connections (docs/minbus.md §19), its
  * socket in the directory {@code direct} next to the bus socket.
@@ -40,7 +38,7 @@ public final class EchoPlugins {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: EchoPlugins BUS_SOCKET ECHO_COUNT [--platform]");
+            System.err.println("usage: EchoPlugins BUS_SOCKET ECHO_COUNT [--platform] [--direct]");
             System.exit(2);
         }
         BusAddress address = new BusAddress.Unix(Path.of(args[0]));
@@ -71,26 +69,16 @@ public final class EchoPlugins {
 
     private static void serve(Plugin plugin, boolean platform, Consumer<Channel> handler, List<MinBus> held) {
         held.add(plugin.bus());
-        if (!platform) {
+        if (platform) {
+            plugin.onConnect(incoming -> true, handler, PLATFORM);
+        } else {
             plugin.onConnect(handler);
-            return;
         }
-        Thread.ofPlatform().daemon().name("accept-" + plugin.name()).start(() -> {
-            try {
-                for (;;) {
-                    IncomingConnection in = plugin.accept();
-                    Channel ch = in.accept();
-                    Thread.ofPlatform().daemon().name("serve-" + plugin.name()).start(() -> {
-                        try (ch) {
-                            handler.accept(ch);
-                        }
-                    });
-                }
-            } catch (MinBusException | IllegalStateException e) {
-                // the connection closed: the process is ending
-            }
-        });
     }
+
+    /** {@code --platform}: a platform thread per channel, which reads the socket itself while it waits. */
+    private static final ExecutorService PLATFORM = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("serve-", 0).daemon().factory());
 
     static void echo(Channel ch) {
         try {

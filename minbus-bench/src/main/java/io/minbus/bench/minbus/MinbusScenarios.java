@@ -25,6 +25,10 @@ public final class MinbusScenarios {
     public static final String RELAY = "minbus/relay";
     /** A↔B over a direct connection the bus introduced (docs/minbus.md §19). */
     public static final String DIRECT = "minbus/direct";
+    /** {@link #RELAY} with plugin B's handlers on platform threads ({@code Plugin.onConnect} with an executor). */
+    public static final String RELAY_PLATFORM = "minbus/relay-platform";
+    /** {@link #DIRECT} with plugin B's handlers on platform threads. */
+    public static final String DIRECT_PLATFORM = "minbus/direct-platform";
     public static final String BULK = "minbus/bulk";
     public static final String ONE_WAY = "minbus/oneway";
     public static final String RPC = "minbus/rpc";
@@ -48,6 +52,8 @@ public final class MinbusScenarios {
         out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", any, echoes, roundTrips)
                 .limit(Anchors.C_RELAY).build());
         out.add(direct(any));
+        out.add(relayedPlatform(any));
+        out.add(directPlatform(any));
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,
@@ -86,6 +92,8 @@ public final class MinbusScenarios {
                 out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", p, IN_FLIGHT, pinnedTrips)
                         .limit(Anchors.C_RELAY).build());
                 out.add(direct(p));
+                out.add(relayedPlatform(p));
+                out.add(directPlatform(p));
                 out.add(relayed(BULK, "A→bus→B, relayed duplex", p, 0, List.of(Probe.bulk(64 * 1024)))
                         .limit(Anchors.C_RELAY).build());
                 out.add(rpc(p));
@@ -95,15 +103,40 @@ public final class MinbusScenarios {
     }
 
     private static Scenario direct(Placement placement) {
-        return ProcessScenario.builder(DIRECT, "minbus", "A↔B direct connection, introduced by the bus")
+        return direct(DIRECT, "A↔B direct connection, introduced by the bus", placement);
+    }
+
+    /**
+     * The direct round trip with B's handler on a platform thread, which reads its socket itself
+     * while it waits (A's one channel is served by its main thread in every scenario).
+     */
+    private static Scenario directPlatform(Placement placement) {
+        return direct(DIRECT_PLATFORM, "A↔B direct connection, B's handler on a platform thread", placement, "--platform");
+    }
+
+    private static Scenario direct(String name, String topology, Placement placement, String... echoFlags) {
+        return ProcessScenario.builder(name, "minbus", topology)
                 .placement(placement).limit(Anchors.C_DIRECT)
                 .process("bus", MinbusScenarios::bus, Ready.LINE)
-                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(), sock(dir, "bus"), "1", "--direct"),
-                        Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(),
+                        flags(List.of(sock(dir, "bus"), "1", "--direct"), echoFlags)), Ready.LINE)
                 .driver("client", (ctx, dir) -> ctx.java(RelayDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats"),
                         "--direct"))
                 .probes(List.of(Probe.roundTrip(SMALL, 1)))
                 .build();
+    }
+
+    /** The relayed round trip (one channel) with B's handler on a platform thread. */
+    private static Scenario relayedPlatform(Placement placement) {
+        return relayed(RELAY_PLATFORM, "A→bus→B, relayed duplex, B's handler on a platform thread", placement, 1,
+                List.of(Probe.roundTrip(SMALL, 1)), "--platform")
+                .limit(Anchors.C_RELAY).build();
+    }
+
+    private static String[] flags(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static Scenario rpc(Placement placement) {
@@ -140,11 +173,13 @@ public final class MinbusScenarios {
     }
 
     /** Bus, echo plugins ({@code echo-0..echoes-1} and {@code sink}), and A as the driver. */
-    private static ProcessScenario.Builder relayed(String name, String topology, Placement placement, int echoes, List<Probe> probes) {
+    private static ProcessScenario.Builder relayed(String name, String topology, Placement placement, int echoes, List<Probe> probes,
+                                                   String... echoFlags) {
         return ProcessScenario.builder(name, "minbus", topology)
                 .placement(placement)
                 .process("bus", MinbusScenarios::bus, Ready.LINE)
-                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(), sock(dir, "bus"), Integer.toString(echoes)), Ready.LINE)
+                .process("plugin-b", (ctx, dir) -> ctx.java(EchoPlugins.class.getName(),
+                        flags(List.of(sock(dir, "bus"), Integer.toString(echoes)), echoFlags)), Ready.LINE)
                 .driver("client", (ctx, dir) -> ctx.java(RelayDriver.class.getName(), sock(dir, "bus"), sock(dir, "stats")))
                 .probes(probes);
     }

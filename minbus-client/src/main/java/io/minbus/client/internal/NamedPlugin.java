@@ -16,7 +16,10 @@ import io.minbus.protocol.VisibilityQuestion;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,7 +27,7 @@ import java.util.function.Predicate;
 
 /**
  * A registered name: the queue of incoming connections the dispatcher fills, taken by {@link
- * #accept()} or handed to a handler, one virtual thread per connection.
+ * #accept()} or handed to a handler, one virtual thread per connection or a task of the handler's executor.
  */
 final class NamedPlugin implements Plugin {
     private final ClientConnection bus;
@@ -35,6 +38,8 @@ final class NamedPlugin implements Plugin {
     private Throwable lost;
     private Predicate<IncomingConnection> filter;
     private Consumer<Channel> handler;
+    /** Runs the handler's tasks; empty: a named virtual thread per connection. */
+    private Optional<Executor> executor = Optional.empty();
     /** Answers the bus's visibility questions (explicit visibility, docs/minbus.md §18.7); empty: deny. */
     private final Optional<VisibilityPolicy> policy;
 
@@ -148,6 +153,17 @@ final class NamedPlugin implements Plugin {
 
     @Override
     public void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler) {
+        setHandler(filter, handler, Optional.empty());
+    }
+
+    @Override
+    public void onConnect(Predicate<IncomingConnection> filter, Consumer<Channel> handler, Executor executor) {
+        setHandler(filter, handler, Optional.of(Objects.requireNonNull(executor, "executor")));
+    }
+
+    private void setHandler(Predicate<IncomingConnection> filter, Consumer<Channel> handler, Optional<Executor> executor) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(handler, "handler");
         ArrayDeque<IncomingConnection> waiting;
         lock.lock();
         try {
@@ -156,6 +172,7 @@ final class NamedPlugin implements Plugin {
             }
             this.filter = filter;
             this.handler = handler;
+            this.executor = executor;
             waiting = new ArrayDeque<>(queue);
             queue.clear();
             changed.signalAll();
@@ -166,7 +183,17 @@ final class NamedPlugin implements Plugin {
     }
 
     private void handle(IncomingConnection incoming) {
-        Thread.ofVirtual().name("minbus-" + info.name() + "-from-" + incoming.name()).start(() -> serve(incoming));
+        if (executor.isEmpty()) {
+            Thread.ofVirtual().name("minbus-" + info.name() + "-from-" + incoming.name()).start(() -> serve(incoming));
+            return;
+        }
+        try {
+            executor.get().execute(() -> serve(incoming));
+        } catch (RejectedExecutionException e) {
+            ClientConnection.LOG.log(Level.WARNING, "minbus client: the executor of \"" + info.name()
+                    + "\"'s connection handler refused a task; denied " + incoming, e);
+            incoming.deny();
+        }
     }
 
     private void serve(IncomingConnection incoming) {
