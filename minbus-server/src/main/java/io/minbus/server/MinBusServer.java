@@ -249,7 +249,8 @@ public final class MinBusServer implements AutoCloseable {
         int named = bus.registry().namedCount();
         return new ServerStats(n.connections(), named, bus.registry().size() - named, bus.registry().watcherCount(),
                 n.openRelays(), n.relayBuffered(), n.relayBufferedMax(), n.relayDirectionMax(), n.relayedBytes(), n.relayGrowths(), bus.relayMemoryReserved(),
-                n.refusals(), n.connectionsRefused(), n.violations(), n.heartbeatTimeouts());
+                n.refusals(), n.connectionsRefused(), n.violations(), n.heartbeatTimeouts(), n.visibilityQuestions(),
+                n.visibilityTimeouts(), n.directQuestions(), n.directOffers());
     }
 
     private ServerCore core(boolean running) {

@@ -27,6 +27,13 @@ import java.util.Map;
  * @param connectionsRefused       byte streams closed before the preamble ({@code max_connections}, shutdown)
  * @param violations               connections closed for a protocol violation (including bad preambles)
  * @param heartbeatTimeouts        connections dropped because a heartbeat went unanswered
+ * @param visibilityQuestions      visibility questions asked of {@code explicit} plugins since the start
+ *                                 (docs/minbus.md §18.7; an answer is kept, so one per requester identity)
+ * @param visibilityTimeouts       of those, questions not answered within {@code visibility_timeout}
+ *                                 (each counted as a denial): a plugin whose policy hangs shows here
+ * @param directQuestions          direct questions asked of targets since the start (docs/minbus.md §19.3)
+ * @param directOffers             of those, answered with an offer (the initiator then connected directly,
+ *                                 or could have: the server does not see the direct connection)
  */
 public record ServerStats(
         int connections,
@@ -43,7 +50,11 @@ public record ServerStats(
         Map<Reason, Long> refusals,
         long connectionsRefused,
         long violations,
-        long heartbeatTimeouts) {
+        long heartbeatTimeouts,
+        long visibilityQuestions,
+        long visibilityTimeouts,
+        long directQuestions,
+        long directOffers) {
 
     public ServerStats {
         refusals = Map.copyOf(refusals);

@@ -158,6 +158,23 @@ class DirectIntroductionTest {
     }
 
     @Test
+    void theStatsCountTheDirectQuestionsAskedAndTheOffersMade() {
+        start(Duration.ofSeconds(10));
+        Entity offered = introduce(introduction("b"));
+        Entity q = question();
+        b.run(e -> e.send(q.writeHalf().orElseThrow(), ByteBuffer.wrap(OFFER)));
+        answer(offered);
+        Entity declined = introduce(introduction("b"));
+        Entity q2 = question();
+        b.run(e -> e.close(q2.writeHalf().orElseThrow(), ByteBuffer.allocate(0)));
+        answer(declined);
+
+        ServerStats s = bus.stats();
+        assertThat(s.directQuestions()).isEqualTo(2);
+        assertThat(s.directOffers()).isEqualTo(1);
+    }
+
+    @Test
     void aTargetThatDeclinesIsNoDirectAndOneThatRefusesWith00IsBusy() {
         start(Duration.ofSeconds(10));
         Entity declined = introduce(introduction("b"));

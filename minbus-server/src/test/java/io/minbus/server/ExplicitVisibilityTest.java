@@ -183,6 +183,26 @@ class ExplicitVisibilityTest {
     }
 
     @Test
+    void theStatsCountTheQuestionsAskedAndTheOnesLeftUnanswered() {
+        start(l -> l.visibilityTimeout(Duration.ofMillis(300))); // the second question is never answered: no race
+        TestPlugin secret = explicitPlugin("secret");
+        TestPlugin allowed = peer(Keys.generate()).nameless();
+        CompletableFuture<PluginList> listing = CompletableFuture.supplyAsync(allowed::query, pool);
+        question(secret).respond(VisibilityAnswer.ALLOW.encode());
+        assertThat(listing.join().plugins()).containsExactly(new PluginInfo("secret", 1));
+        assertThat(allowed.query().plugins()).as("the answer is kept: not asked again").hasSize(1);
+
+        TestPlugin ignored = peer(Keys.generate()).nameless();
+        Duplex connecting = ignored.connect(ConnectRequest.to("secret"));
+        question(secret); // never answered
+        assertThat(refusal(connecting)).isEqualTo(bytes(Reason.NO_SUCH_PLUGIN));
+
+        ServerStats s = bus.stats();
+        assertThat(s.visibilityQuestions()).isEqualTo(2);
+        assertThat(s.visibilityTimeouts()).isEqualTo(1);
+    }
+
+    @Test
     void questionsAreBoundedPerPlugin() {
         start(l -> l.maxVisibilityQuestions(1));
         TestPlugin secret = explicitPlugin("secret");

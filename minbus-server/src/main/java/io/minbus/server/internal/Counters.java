@@ -26,6 +26,10 @@ public final class Counters {
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder violations = new LongAdder();
     private final LongAdder heartbeatTimeouts = new LongAdder();
+    private final LongAdder visibilityQuestions = new LongAdder();
+    private final LongAdder visibilityTimeouts = new LongAdder();
+    private final LongAdder directQuestions = new LongAdder();
+    private final LongAdder directOffers = new LongAdder();
 
     /** Counts an end payload the server sent for a reason of its own. */
     public void refused(Reason reason) {
@@ -42,6 +46,42 @@ public final class Counters {
 
     void heartbeatTimeout() {
         heartbeatTimeouts.increment();
+    }
+
+    /** A visibility question went to an explicit plugin (docs/minbus.md §18.7). */
+    void visibilityQuestion() {
+        visibilityQuestions.increment();
+    }
+
+    /** A visibility question got no answer within {@code visibility_timeout}. */
+    void visibilityTimeout() {
+        visibilityTimeouts.increment();
+    }
+
+    /** A direct question went to a target (docs/minbus.md §19.3). */
+    void directQuestion() {
+        directQuestions.increment();
+    }
+
+    /** A target answered a direct question with an offer. */
+    void directOffer() {
+        directOffers.increment();
+    }
+
+    public long visibilityQuestions() {
+        return visibilityQuestions.sum();
+    }
+
+    public long visibilityTimeouts() {
+        return visibilityTimeouts.sum();
+    }
+
+    public long directQuestions() {
+        return directQuestions.sum();
+    }
+
+    public long directOffers() {
+        return directOffers.sum();
     }
 
     /** A direction now buffers {@code direction} bytes after a change of {@code delta}. */

@@ -194,6 +194,7 @@ final class Introductions {
         }
         q.entity.attach(q);
         pending.add(q);
+        conn.bus.counters.directQuestion();
     }
 
     /** A piece of the target's response. */
@@ -214,6 +215,7 @@ final class Introductions {
         }
         try {
             DirectOffer offer = DirectOffer.decodeStrict(q.answer.flip());
+            conn.bus.counters.directOffer();
             settle(q, Optional.of(offer), null, "offered " + offer.path());
         } catch (MalformedPayloadException e) {
             Bus.LOG.log(Level.INFO, "{0}: a malformed direct offer, counted as a refusal: {1}", conn, e.getMessage());

@@ -87,6 +87,7 @@ final class Questions {
                 System.nanoTime() + conn.bus.limits.visibilityTimeout().toNanos());
         request.attach(q);
         pending.put(identity, q);
+        conn.bus.counters.visibilityQuestion();
         Bus.LOG.log(Level.DEBUG, "{0}: asked whether {1} may see it", conn, identity);
     }
 
@@ -126,6 +127,7 @@ final class Questions {
         for (Question q : new ArrayList<>(pending.values())) {
             if (now - q.deadline >= 0 && !q.settled) {
                 q.entity.readHalf().ifPresent(h -> conn.engine.cancel(h, ByteBuffer.allocate(0)));
+                conn.bus.counters.visibilityTimeout();
                 finish(q, false, "no answer within " + conn.bus.limits.visibilityTimeout().toMillis() + " ms");
                 conn.markDirty();
             }
