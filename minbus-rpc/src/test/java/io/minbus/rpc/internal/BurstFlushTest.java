@@ -84,7 +84,8 @@ class BurstFlushTest {
      * 32 handlers become runnable together, ten times. Each flush that delivers frames stands for a
      * system call. Without the yield a handler flushed its own answer whenever no other thread was
      * writing at that instant: 274-304 flushes for the 320 answers in three runs on 2 vCPUs; with it
-     * 22-29.
+     * 22-47, and once 97 in a full build. The bound, half the answers, tells the two apart without
+     * depending on how the machine schedules the 32 threads.
      */
     @Test
     void answersReadyTogetherLeaveInFewerFlushesThanAnswers() throws Exception {
@@ -111,7 +112,7 @@ class BurstFlushTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> srv.outbox().expected() == 0);
         }
         System.out.printf("BurstFlushTest: %d answers in %d bursts left in %d flushes%n", BURSTS * BURST, BURSTS, flushes);
-        assertThat(flushes).isPositive().isLessThanOrEqualTo(BURSTS * BURST / 4);
+        assertThat(flushes).isPositive().isLessThanOrEqualTo(BURSTS * BURST / 2);
     }
 
     @Test
