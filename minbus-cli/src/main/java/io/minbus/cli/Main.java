@@ -108,6 +108,11 @@ public final class Main implements Callable<Integer> {
         return MinBus.connect(busAddress());
     }
 
+    /** A builder for the bus connection, for commands that set more than the address. */
+    MinBus.Builder builder() {
+        return MinBus.builder().address(busAddress());
+    }
+
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try minbus --help");

@@ -9,6 +9,7 @@ import io.minbus.client.Plugin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,11 +46,28 @@ final class RegisterCommand implements Callable<Integer> {
             description = "The shell command that serves each connection.")
     String command;
 
+    @Option(names = "--accept-direct",
+            description = "Also accept direct connections (connect --route direct): a plugin of the same user on"
+                    + " this machine may then reach NAME over a Unix socket of its own, not through the bus.")
+    boolean acceptDirect;
+
+    @Option(names = "--direct-dir", paramLabel = "DIR",
+            description = "The directory of the direct socket (created with mode 0700; default"
+                    + " $XDG_RUNTIME_DIR/minbus/direct, else /tmp/minbus-$USER/direct). Implies --accept-direct.")
+    Path directDirectory;
+
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
     @Override
     public Integer call() {
-        try (MinBus bus = main.connect()) {
+        MinBus.Builder builder = main.builder();
+        if (acceptDirect || directDirectory != null) {
+            builder.acceptDirect(true);
+        }
+        if (directDirectory != null) {
+            builder.directDirectory(directDirectory);
+        }
+        try (MinBus bus = builder.connect()) {
             Plugin plugin = bus.register(name, version);
             main.console.out.println("registered " + plugin.name() + " " + plugin.version());
             main.console.out.flush();

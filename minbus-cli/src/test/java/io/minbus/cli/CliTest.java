@@ -268,6 +268,36 @@ class CliTest {
     }
 
     @Test
+    void registerWithADirectDirectoryServesAConnectOverADirectRoute(@TempDir Path tmp) throws Exception {
+        Cli.Running reg = Cli.start(env, new java.io.ByteArrayInputStream(new byte[0]),
+                "register", "upper", "--direct-dir", tmp.resolve("direct").toString(), "--exec", "tr a-z A-Z");
+        assertThat(reg.nextLine()).isEqualTo("registered upper 0");
+        Cli.Result r = Cli.run(env, "hello\n".getBytes(StandardCharsets.UTF_8), "connect", "upper", "--route", "direct");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("HELLO\n");
+        assertThat(server.stats().directOffers()).as("the bus introduced a direct connection").isEqualTo(1);
+        assertThat(reg.stop().exitCode()).isZero();
+    }
+
+    @Test
+    void aDirectRouteToAPluginThatOffersNoneIsExit5AndPreferDirectFallsBackToTheRelay() throws Exception {
+        Cli.Running reg = Cli.start(env, new java.io.ByteArrayInputStream(new byte[0]),
+                "register", "upper", "--exec", "tr a-z A-Z"); // no --accept-direct
+        assertThat(reg.nextLine()).isEqualTo("registered upper 0");
+        Cli.Result direct = Cli.run(env, "hi\n".getBytes(StandardCharsets.UTF_8), "connect", "upper", "--route", "direct");
+        assertThat(direct.exitCode()).isEqualTo(5);
+        assertThat(direct.err()).startsWith("minbus: ");
+        Cli.Result prefer = Cli.run(env, "hi\n".getBytes(StandardCharsets.UTF_8), "connect", "upper", "--route", "prefer-direct");
+        assertThat(prefer.exitCode()).isZero();
+        assertThat(prefer.out()).isEqualTo("HI\n");
+        Cli.Result bad = Cli.run(env, "connect", "upper", "--route", "sideways");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("expected relayed, direct or prefer-direct, not 'sideways'");
+        assertThat(reg.stop().exitCode()).isZero();
+    }
+
+    @Test
     void registerExits3WhenTheBusGoesAway() throws Exception {
         Cli.Running reg = Cli.start(env, new java.io.ByteArrayInputStream(new byte[0]),
                 "register", "x", "--exec", "cat");
