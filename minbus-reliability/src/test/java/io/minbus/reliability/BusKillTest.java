@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Server faults: the bus runs as a child JVM ({@link BusMain}) with plugins attached (idle, watching,
  * blocked in a channel's receive and in a send waiting for credit). SIGKILL: every plugin sees the bus
- * gone (the kernel closes the sockets) well within the heartbeat time. SIGSTOP (a hung bus, sockets
+ * gone (the kernel closes the sockets) well within the heartbeat time. One receive waits on a platform
+ * thread, which reads its connection's socket itself (leader/follower), the other on a virtual thread. SIGSTOP (a hung bus, sockets
  * open): every plugin sees it gone by its own heartbeat, within interval + timeout (+ scheduling slack).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -51,7 +52,8 @@ class BusKillTest {
                 for (int i = 0; i < 10; i++) {
                     buses.add(MinBus.builder().address(address).session(session).connect());
                 }
-                // 0: idle named plugin (holding "in"), 1: watcher, 3: a channel "out" blocked in receive and in send
+                // 0: idle named plugin (holding "in"), 1: watcher, 3: a channel "out" blocked in receive and in send,
+                // 5: a channel whose receive waits on a platform thread
                 Plugin target = buses.get(0).register("target", 1);
                 CompletableFuture<Channel> accepted = new CompletableFuture<>();
                 target.onConnect(ch -> {
@@ -62,8 +64,10 @@ class BusKillTest {
                 buses.get(1).watch(e -> { }, f -> watchGone.complete(System.nanoTime()));
                 Channel out = buses.get(3).connect("target");
                 Channel in = accepted.get(10, TimeUnit.SECONDS);
+                Channel polled = buses.get(5).connect("target");
                 goneAt.add(watchGone);
                 goneAt.add(blocked(() -> out.receive())); // in never sends: this receive waits until the bus goes
+                goneAt.add(blocked(Thread.ofPlatform().daemon(), () -> polled.receive())); // reads the socket itself
                 goneAt.add(blocked(() -> {
                     while (true) {
                         out.send(java.nio.ByteBuffer.allocate(64 * 1024)); // fills the window, then waits
@@ -105,8 +109,12 @@ class BusKillTest {
     }
 
     private static CompletableFuture<Long> blocked(Runnable body) {
+        return blocked(Thread.ofVirtual(), body);
+    }
+
+    private static CompletableFuture<Long> blocked(Thread.Builder thread, Runnable body) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        thread.start(() -> {
             try {
                 body.run();
                 f.completeExceptionally(new AssertionError("returned normally"));
