@@ -271,7 +271,8 @@ public interface MinBus extends AutoCloseable {
 
         /**
          * The directory of the direct socket; it is created with mode 0700 if missing and must be
-         * owned by this user with no access for others. Default: {@code $XDG_RUNTIME_DIR/minbus/direct},
+         * owned by this user with no access for others; a relative path is taken from the current
+         * directory now. Default: {@code $XDG_RUNTIME_DIR/minbus/direct},
          * else {@code /tmp/minbus-$USER/direct}.
          */
         public Builder directDirectory(java.nio.file.Path value) {

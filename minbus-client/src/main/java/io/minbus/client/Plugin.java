@@ -74,8 +74,14 @@ public interface Plugin extends AutoCloseable {
      * a round trip (docs/benchmarks.md). Each platform thread costs its stack, so keep virtual
      * threads for many channels that are mostly idle.
      *
-     * <p>If the executor refuses a task ({@link java.util.concurrent.RejectedExecutionException}),
-     * that connection is denied and the refusal logged.
+     * <p>{@code execute} is called on the bus connection's dispatcher thread, which also delivers
+     * the next connections, visibility questions and direct questions: an executor that runs the
+     * task in the calling thread (such as {@code Runnable::run}, or a pool whose saturation policy
+     * is {@code CallerRunsPolicy}) holds all of them up until the handler returns, and a pool with
+     * fewer threads than channels leaves the extra connections waiting, their initiators in
+     * {@code connect}. If the executor throws (a {@link
+     * java.util.concurrent.RejectedExecutionException} or anything else), that connection is denied
+     * and the failure logged.
      *
      * @throws IllegalStateException if a handler is already set
      */

@@ -156,4 +156,27 @@ class IncomingTest {
                     e -> assertThat(e.reason().remaining()).isZero());
         }
     }
+
+    @Test
+    void anExecutorThatThrowsSomethingElseDeniesThatConnectionAndTheNextOnesStillCome() throws Exception {
+        try (FakeBus f = FakeBus.start()) {
+            Plugin p = f.registered("echo", 1);
+            ExecutorService platform = Executors.newCachedThreadPool();
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            p.onConnect(in -> true, ch -> ch.send(ch.receive()), task -> {
+                if (first.getAndSet(false)) {
+                    throw new IllegalStateException("a broken executor");
+                }
+                platform.execute(task);
+            });
+            try (platform) {
+                Duplex broken = f.openIncoming("a", 1);
+                assertThatThrownBy(broken::receive).isInstanceOf(EndedException.class);
+                Duplex next = f.openIncoming("b", 1); // the connection to the bus survived
+                assertThat(next.receive().remaining()).isZero(); // accepted
+                next.send(text("bee"));
+                assertThat(text(next.receive())).isEqualTo("bee");
+            }
+        }
+    }
 }

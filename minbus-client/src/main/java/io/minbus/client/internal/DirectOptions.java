@@ -55,7 +55,8 @@ public record DirectOptions(boolean accept, Optional<Path> directory, int maxSes
     }
 
     public DirectOptions withDirectory(Path value) {
-        return new DirectOptions(accept, Optional.of(value), maxSessions, maxTickets, ticketLifetime, session);
+        // absolute: the socket's path goes to initiators that may run in another directory (§19.4)
+        return new DirectOptions(accept, Optional.of(value.toAbsolutePath()), maxSessions, maxTickets, ticketLifetime, session);
     }
 
     public DirectOptions withLimits(int sessions, int tickets, Duration lifetime) {

@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -189,9 +188,9 @@ final class NamedPlugin implements Plugin {
         }
         try {
             executor.get().execute(() -> serve(incoming));
-        } catch (RejectedExecutionException e) {
+        } catch (RuntimeException e) { // RejectedExecutionException, or whatever a user's executor throws
             ClientConnection.LOG.log(Level.WARNING, "minbus client: the executor of \"" + info.name()
-                    + "\"'s connection handler refused a task; denied " + incoming, e);
+                    + "\"'s connection handler did not take a task; denied " + incoming, e);
             incoming.deny();
         }
     }
