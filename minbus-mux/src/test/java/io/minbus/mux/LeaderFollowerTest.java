@@ -93,9 +93,15 @@ class LeaderFollowerTest {
         return waiting;
     }
 
-    @Test
-    void aPlatformThreadWaitingInReceiveReadsTheSocketItself() throws Exception {
-        Session[] s = sessions();
+    /** Who decoded a message for another duplex, and what the thread waiting on its own duplex got. */
+    private record Exchange(String decodedOthersMessage, String waiterThread, String waiterGot) {
+    }
+
+    /**
+     * Opens two duplexes to s[1]; a thread of {@code threads} waits in the receive of the second
+     * ("mine"); once {@code whileWaiting} ran, a message comes for the first, then one for "mine".
+     */
+    private Exchange exchange(Session[] s, ExecutorService threads, Runnable whileWaiting) throws Exception {
         Duplex other = s[0].openDuplex(text("other"));
         Duplex otherB = (Duplex) s[1].accept();
         Duplex mine = s[0].openDuplex(text("mine"));
@@ -103,56 +109,46 @@ class LeaderFollowerTest {
         AtomicReference<String> taker = new AtomicReference<>();
         CountDownLatch taken = recordTaker(otherB, taker);
 
-        Future<String> waiter = platform.submit(() -> {
+        Future<String[]> waiter = threads.submit(() -> {
             ByteBuffer m = mineB.receive();
-            return Thread.currentThread().getName() + ":" + text(m);
+            return new String[] {Thread.currentThread().getName(), text(m)};
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().startsWith("waiter-"));
-        String reading = s[1].readRoleHolder();
+        whileWaiting.run();
         other.send(text("for the other duplex"));
         assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
         mine.send(text("for me"));
+        String[] got = waiter.get(10, TimeUnit.SECONDS);
+        return new Exchange(taker.get(), got[0], got[1]);
+    }
 
-        assertThat(taker.get()).as("the thread that decoded the other duplex's message").isEqualTo(reading);
-        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(reading + ":for me");
+    @Test
+    void aPlatformThreadWaitingInReceiveReadsTheSocketItself() throws Exception {
+        Session[] s = sessions();
+        AtomicReference<String> reading = new AtomicReference<>();
+        Exchange e = exchange(s, platform, () -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> s[1].readRoleHolder().startsWith("waiter-"));
+            reading.set(s[1].readRoleHolder());
+        });
+
+        assertThat(e.decodedOthersMessage()).as("the thread that decoded the other duplex's message").isEqualTo(reading.get());
+        assertThat(e.waiterThread() + ":" + e.waiterGot()).isEqualTo(reading.get() + ":for me");
     }
 
     @Test
     void aVirtualThreadWaitingInReceiveLeavesTheReadingToTheReaderThread() throws Exception {
-        Session[] s = sessions();
-        Duplex other = s[0].openDuplex(text("other"));
-        Duplex otherB = (Duplex) s[1].accept();
-        Duplex mine = s[0].openDuplex(text("mine"));
-        Duplex mineB = (Duplex) s[1].accept();
-        AtomicReference<String> taker = new AtomicReference<>();
-        CountDownLatch taken = recordTaker(otherB, taker);
+        Exchange e = exchange(sessions(), virtual, () -> { });
 
-        Future<String> waiter = virtual.submit(() -> text(mineB.receive()));
-        other.send(text("for the other duplex"));
-        assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
-        mine.send(text("for me"));
-
-        assertThat(taker.get()).isEqualTo("minbus-read-b");
-        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("for me");
+        assertThat(e.decodedOthersMessage()).isEqualTo("minbus-read-b");
+        assertThat(e.waiterGot()).isEqualTo("for me");
     }
 
     @Test
     void withTheReaderThreadStrategyOnlyTheReaderThreadReads() throws Exception {
         Session[] s = sessions(SessionConfig.ReadStrategy.READER_THREAD);
-        Duplex other = s[0].openDuplex(text("other"));
-        Duplex otherB = (Duplex) s[1].accept();
-        Duplex mine = s[0].openDuplex(text("mine"));
-        Duplex mineB = (Duplex) s[1].accept();
-        AtomicReference<String> taker = new AtomicReference<>();
-        CountDownLatch taken = recordTaker(otherB, taker);
+        Exchange e = exchange(s, platform, () -> { });
 
-        Future<String> waiter = platform.submit(() -> text(mineB.receive()));
-        other.send(text("for the other duplex"));
-        assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
-        mine.send(text("for me"));
-
-        assertThat(taker.get()).isEqualTo("minbus-read-b");
-        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("for me");
+        assertThat(e.decodedOthersMessage()).isEqualTo("minbus-read-b");
+        assertThat(e.waiterGot()).isEqualTo("for me");
         assertThat(s[1].readRoleHolder()).isEmpty();
     }
 
