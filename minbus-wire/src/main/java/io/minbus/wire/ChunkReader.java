@@ -10,6 +10,11 @@ import java.nio.ByteBuffer;
  * field is longer than {@code maxFrame}. A length is checked as soon as its VarU64 is complete, before
  * any memory is set aside for the payload. Complete chunks are decoded in place from the caller's
  * buffer; only an incomplete tail is copied, into a staging buffer that grows to at most one chunk.
+ *
+ * <p>A {@link PieceHandler} gets a large plain data chunk (flags {@code P} only, at least
+ * {@link #MIN_PIECES} payload bytes) that the input does not hold completely in pieces, as its bytes
+ * arrive, instead of after staging all of them: a relay forwards them at once and nothing is copied
+ * twice. The chunk's fields are checked before its first piece, as for any chunk.
  */
 public final class ChunkReader {
     /** Receives each decoded chunk; payload views are valid only during the call. */
@@ -17,6 +22,27 @@ public final class ChunkReader {
     public interface Handler {
         void onChunk(Chunk chunk);
     }
+
+    /**
+     * Receives each decoded chunk, and large data chunks in pieces: {@link #onFirstPiece}, then
+     * {@link #onNextPiece} until one has {@code last} set; no other call comes in between.
+     */
+    public interface PieceHandler extends Handler {
+        /**
+         * The start of a data chunk whose payload is not complete in the input.
+         *
+         * @param header the chunk's type and id, flags {@code P}; its payload is the first piece (the
+         *               bytes at hand, possibly none), a view valid only during the call
+         * @param length the whole payload's length, more than the first piece's
+         */
+        void onFirstPiece(Chunk header, int length);
+
+        /** The next bytes of that payload (a view valid only during the call); {@code last}: they complete it. */
+        void onNextPiece(ByteBuffer piece, boolean last);
+    }
+
+    /** The smallest payload delivered in pieces; smaller chunks are staged whole. */
+    public static final int MIN_PIECES = 2048;
 
     private static final int SMALL_STAGING = 512;
 
@@ -32,6 +58,10 @@ public final class ChunkReader {
     private long credit;
     private int endAt;
     private int endLen;
+    /** Whether the last parse got past a payload length field (then {@link #payloadAt} is set). */
+    private boolean payloadKnown;
+    /** Payload bytes still to come of a chunk being delivered in pieces; 0 if none. */
+    private int pieceLeft;
 
     /** @param maxFrame the largest payload field accepted in one chunk (our declared {@code max_frame}) */
     public ChunkReader(int maxFrame) {
@@ -48,9 +78,18 @@ public final class ChunkReader {
      * @throws ProtocolViolationException when the bytes break a rule; the reader is then unusable
      */
     public void feed(ByteBuffer src, Handler handler) {
+        PieceHandler pieces = handler instanceof PieceHandler p ? p : null;
         while (src.hasRemaining()) {
+            if (pieceLeft > 0) {
+                int n = Math.min(pieceLeft, src.remaining());
+                ByteBuffer piece = src.slice(src.position(), n);
+                src.position(src.position() + n);
+                pieceLeft -= n;
+                pieces.onNextPiece(piece, pieceLeft == 0);
+                continue;
+            }
             if (staging.position() > 0) {
-                if (!feedStaged(src, handler)) {
+                if (!feedStaged(src, handler, pieces)) {
                     return;
                 }
                 continue;
@@ -61,6 +100,10 @@ public final class ChunkReader {
                 Chunk chunk = build(src);
                 src.position(start + result);
                 handler.onChunk(chunk);
+            } else if (inPieces(pieces)) {
+                int have = src.limit() - payloadAt;
+                src.position(src.limit());
+                firstPiece(pieces, src, have);
             } else {
                 ensureStaging(Math.max(-result, src.remaining()));
                 staging.put(src);
@@ -68,8 +111,23 @@ public final class ChunkReader {
         }
     }
 
-    /** Appends to the staged incomplete chunk; returns true when it completed and was delivered. */
-    private boolean feedStaged(ByteBuffer src, Handler handler) {
+    /** Whether the incomplete chunk just parsed goes to {@code pieces} in pieces. */
+    private boolean inPieces(PieceHandler pieces) {
+        return pieces != null && payloadKnown && type != ChunkType.PARTIAL && flags == Flags.PAYLOAD
+                && payloadLen >= MIN_PIECES;
+    }
+
+    /** Hands over the first {@code have} payload bytes of the chunk just parsed from {@code buf}. */
+    private void firstPiece(PieceHandler pieces, ByteBuffer buf, int have) {
+        pieceLeft = payloadLen - have;
+        pieces.onFirstPiece(Chunk.payload(type, id, buf.slice(payloadAt, have)), payloadLen);
+    }
+
+    /**
+     * Appends to the staged incomplete chunk; returns true when it completed and was delivered (or,
+     * once its header is complete, went on in pieces).
+     */
+    private boolean feedStaged(ByteBuffer src, Handler handler, PieceHandler pieces) {
         while (true) {
             int have = staging.position();
             int result = parse(staging, 0, have);
@@ -77,6 +135,11 @@ public final class ChunkReader {
                 ByteBuffer view = staging.duplicate().flip();
                 Chunk chunk = build(view);
                 handler.onChunk(chunk);
+                releaseStaging();
+                return true;
+            }
+            if (inPieces(pieces)) {
+                firstPiece(pieces, staging.duplicate().flip(), have - payloadAt);
                 releaseStaging();
                 return true;
             }
@@ -94,7 +157,7 @@ public final class ChunkReader {
 
     /** True when bytes of an incomplete chunk are waiting for more input. */
     public boolean hasIncompleteChunk() {
-        return staging.position() > 0;
+        return staging.position() > 0 || pieceLeft > 0;
     }
 
     /**
@@ -103,6 +166,10 @@ public final class ChunkReader {
      * @throws ProtocolViolationException {@link Violation#TRUNCATED} if a chunk was cut off
      */
     public void endOfInput() {
+        if (pieceLeft > 0) {
+            throw new ProtocolViolationException(Violation.TRUNCATED,
+                    "the stream ended inside a chunk (" + pieceLeft + " bytes of its payload missing)");
+        }
         if (hasIncompleteChunk()) {
             throw new ProtocolViolationException(Violation.TRUNCATED,
                     "the stream ended inside a chunk (" + staging.position() + " bytes of it received)");
@@ -150,6 +217,7 @@ public final class ChunkReader {
             return parsePartial(buf, start, avail, tag);
         }
         flags = tag & Flags.ALL;
+        payloadKnown = false;
         int pos = 1;
         // id
         if (avail < pos + 1) {
@@ -170,6 +238,7 @@ public final class ChunkReader {
                 return r;
             }
             payloadAt = start + r;
+            payloadKnown = true;
             pos = r + payloadLen;
             if (avail < pos) {
                 return -pos;
