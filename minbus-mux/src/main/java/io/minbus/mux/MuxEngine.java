@@ -217,6 +217,29 @@ public final class MuxEngine {
      * @throws IllegalStateException if no message is announced or it would grow past its total
      */
     public boolean appendMessage(Half half, ByteBuffer bytes) {
+        return append(half, bytes, false);
+    }
+
+    /**
+     * Like {@link #appendMessage}, but keeps a view of {@code bytes} instead of a copy: the caller must
+     * not change them until {@link #detach} (which copies what was not encoded yet). A blocking send
+     * that gets its message encoded before it returns so copies it once instead of twice.
+     */
+    boolean appendBorrowed(Half half, ByteBuffer bytes) {
+        return append(half, bytes, true);
+    }
+
+    /** Copies the bytes of {@code half}'s queued messages that are still views of a sender's buffer. */
+    void detach(Half half) {
+        if (!half.weWrite()) {
+            return;
+        }
+        for (OutMessage m : half.messages) {
+            m.detach();
+        }
+    }
+
+    private boolean append(Half half, ByteBuffer bytes, boolean borrow) {
         checkLive();
         if (!half.weWrite()) {
             throw new IllegalStateException(half + " is read by us, not written");
@@ -230,9 +253,17 @@ public final class MuxEngine {
             throw new IllegalStateException("no announced message on " + half + " has room for "
                     + bytes.remaining() + " more bytes");
         }
+        if (bytes.hasRemaining() && scheduler.eager()) {
+            scheduler.tryEncodeFragmentNow(half, m, bytes); // consumes what it encoded
+        }
         if (bytes.hasRemaining()) {
             int n = bytes.remaining();
-            m.append(copy(bytes));
+            if (borrow) {
+                m.append(bytes.slice(), true);
+                bytes.position(bytes.limit());
+            } else {
+                m.append(copy(bytes));
+            }
             half.queuedBytes += n;
             scheduler.schedule(half);
         }
@@ -403,16 +434,30 @@ public final class MuxEngine {
      * Lets {@link #send} encode a small whole message at once, behind the bytes already encoded,
      * when nothing else waits to go out on that half or as a control chunk and the half has the credit
      * for it (a single-threaded owner only, such as a server's selector loop: the message then skips
-     * the queue, a copy and the round-robin turn). Encoded bytes that {@link #output()} returned and
-     * the owner has not written yet stay in the same buffer, so at most about 64 KiB are held that way;
-     * beyond that, messages queue as usual; and {@link #output()} then encodes up to about 64 KiB per
-     * call instead of one chunk size, for fewer, larger writes. Such a {@code send} may move the bytes
-     * not yet written to a larger buffer: after any {@code send}, call {@link #output()} again (it
-     * returns them, followed by the new ones) instead of writing on from a buffer it returned before;
-     * and never write from that buffer concurrently with a {@code send}. Off by default.
+     * the queue, a copy and the round-robin turn). {@link #appendMessage} does the same for the next
+     * bytes of a message whose earlier bytes were all encoded (a relay forwarding fragments as they
+     * arrive): chunks of at most the chunk size, several only while no other half waits. Encoded bytes
+     * that {@link #output()} returned and the owner has not written yet stay in the same buffer, so at
+     * most about 80 KiB are held that way; beyond that, messages queue as usual; and {@link #output()}
+     * then encodes up to about 64 KiB per call instead of one chunk size, for fewer, larger writes.
+     * Such a {@code send} or {@code appendMessage} may move the bytes not yet written within their
+     * buffer or to a larger one: after either, call {@link #output()} again (it returns them, followed
+     * by the new ones) instead of writing on from a buffer it returned before; and never write from that
+     * buffer concurrently with them. Off by default.
      */
     public MuxEngine encodeEagerly(boolean value) {
         scheduler.eager(value);
+        return this;
+    }
+
+    /**
+     * Takes the output buffer from {@code buffers} when there is something to encode and gives it back
+     * once all of it was taken, instead of allocating a small heap buffer per turn (without
+     * {@link #retainOutputBuffer}): for the engines of one selector loop, which then share a few direct
+     * buffers. Every engine using {@code buffers} must run on the same thread.
+     */
+    public MuxEngine outputBuffers(OutputBuffers buffers) {
+        scheduler.pool(Objects.requireNonNull(buffers, "buffers"));
         return this;
     }
 
@@ -426,7 +471,7 @@ public final class MuxEngine {
     public void receive(ByteBuffer input) {
         checkLive();
         try {
-            reader.feed(input, this::onChunk);
+            reader.feed(input, pieces);
         } catch (ProtocolViolationException e) {
             endedWhy = e.getMessage();
             scheduler.clear();
@@ -455,9 +500,40 @@ public final class MuxEngine {
         }
     }
 
-    private void onChunk(Chunk c) {
+    /** What the reader calls: whole chunks, and large data chunks in pieces as they arrive. */
+    private final ChunkReader.PieceHandler pieces = new ChunkReader.PieceHandler() {
+        @Override
+        public void onChunk(Chunk chunk) {
+            MuxEngine.this.onChunk(chunk, chunk.payload().remaining());
+        }
+
+        @Override
+        public void onFirstPiece(Chunk header, int length) {
+            MuxEngine.this.onChunk(header, length);
+        }
+
+        @Override
+        public void onNextPiece(ByteBuffer piece, boolean last) {
+            MuxEngine.this.onNextPiece(piece, last);
+        }
+    };
+
+    /** The half whose data chunk is arriving in pieces (ChunkReader.PieceHandler), null if none. */
+    private Half pieceHalf;
+    private long pieceTotal;
+    /** Whether the next non-empty piece is the first bytes of its message. */
+    private boolean pieceFirst;
+    /** Whether the chunk's last byte is its message's last byte. */
+    private boolean pieceEndsMessage;
+
+    /**
+     * Applies a chunk whose payload field is {@code length} bytes long; its payload holds them all, or
+     * only the first piece of them (the rest follows by {@link #onNextPiece}).
+     */
+    private void onChunk(Chunk c, int length) {
         if (log.enabled()) {
-            log.received(c);
+            log.received(length == c.payload().remaining() ? c
+                    : Chunk.payload(c.type(), c.id(), ByteBuffer.allocate(length))); // the frame log shows the whole length
         }
         ChunkType type = c.type();
         if (type == ChunkType.PARTIAL) {
@@ -531,7 +607,7 @@ public final class MuxEngine {
             throw violation(Violation.FLAG_NOT_ALLOWED, "a response cannot also refuse: " + c);
         }
         if ((f & Flags.PAYLOAD) != 0) {
-            onData(h, c.payload(), partial);
+            onData(h, length, c.payload(), partial);
         }
         if ((f & Flags.CREDIT) != 0) {
             onCredit(h, c.credit());
@@ -594,8 +670,11 @@ public final class MuxEngine {
         }
     }
 
-    private void onData(Half h, ByteBuffer payload, long partial) {
-        int n = payload.remaining();
+    /**
+     * A data chunk of {@code n} bytes on {@code h}; {@code payload} holds them all, or only its first
+     * piece (then the chunk is finished by {@link #onNextPiece}).
+     */
+    private void onData(Half h, int n, ByteBuffer payload, long partial) {
         if (Long.compareUnsigned(n, h.granted) > 0) {
             throw violation(Violation.CREDIT_EXCEEDED, n + " bytes of data on " + h + " with only "
                     + h.granted + " bytes of credit granted");
@@ -628,8 +707,34 @@ public final class MuxEngine {
         if (last) {
             h.partialTotal = 0;
         }
+        if (payload.remaining() < n) {
+            pieceHalf = h;
+            pieceTotal = total;
+            pieceFirst = first && !payload.hasRemaining();
+            pieceEndsMessage = last;
+            if (payload.hasRemaining() && !h.sentFinal) {
+                listener.data(h, payload, total, first, false);
+            }
+            return;
+        }
         if (!h.sentFinal) {
             listener.data(h, payload, total, first, last);
+        }
+        if (last && h.isResponse()) {
+            peerFinal(h);
+        }
+    }
+
+    /** The next bytes of the data chunk arriving in pieces; {@code lastPiece}: the chunk is complete. */
+    private void onNextPiece(ByteBuffer piece, boolean lastPiece) {
+        Half h = pieceHalf;
+        boolean last = lastPiece && pieceEndsMessage;
+        if (lastPiece) {
+            pieceHalf = null;
+        }
+        if (!h.sentFinal) {
+            listener.data(h, piece, pieceTotal, pieceFirst, last);
+            pieceFirst = false;
         }
         if (last && h.isResponse()) {
             peerFinal(h);

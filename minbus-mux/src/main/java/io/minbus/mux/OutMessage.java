@@ -18,6 +18,8 @@ final class OutMessage {
     private ByteBuffer head;
     /** The pieces after {@link #head}, created for the second piece only. */
     private ArrayDeque<ByteBuffer> more;
+    /** Whether a piece may be a view of the sender's buffer, not a copy ({@link MuxEngine#appendBorrowed}). */
+    private boolean borrowed;
 
     OutMessage(long total) {
         this.total = total;
@@ -36,6 +38,33 @@ final class OutMessage {
         return emitted == total;
     }
 
+    /** Appends a piece: a copy, or with {@code borrowed} a view that {@link #detach} must copy before its owner reuses it. */
+    void append(ByteBuffer copy, boolean borrowed) {
+        this.borrowed |= borrowed;
+        append(copy);
+    }
+
+    /** Replaces every piece not yet emitted by a copy of its bytes, if any piece was borrowed. */
+    void detach() {
+        if (!borrowed) {
+            return;
+        }
+        borrowed = false;
+        if (head != null) {
+            head = copy(head);
+        }
+        if (more != null) {
+            int n = more.size();
+            for (int i = 0; i < n; i++) {
+                more.add(copy(more.poll()));
+            }
+        }
+    }
+
+    private static ByteBuffer copy(ByteBuffer b) {
+        return ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip();
+    }
+
     void append(ByteBuffer copy) {
         supplied += copy.remaining();
         if (head == null) {
@@ -46,6 +75,12 @@ final class OutMessage {
             }
             more.add(copy);
         }
+    }
+
+    /** {@code n} more bytes were supplied and encoded at once, never buffered here. */
+    void passed(int n) {
+        supplied += n;
+        emitted += n;
     }
 
     /** Copies the next {@code n} buffered bytes into {@code dst} and counts them as emitted. */

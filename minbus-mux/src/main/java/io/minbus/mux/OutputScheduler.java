@@ -38,6 +38,8 @@ final class OutputScheduler {
     private static final int SMALL_FIRST = 4096;
     /** Keep the output buffer between turns (a client's one connection) or drop it when drained (a bus's thousands). */
     private boolean retain;
+    /** Where a non-retained buffer comes from and goes back to; null: a heap buffer per turn. */
+    private OutputBuffers pool;
 
     OutputScheduler(int maxChunk, FrameLog log, Consumer<Half> finalSent) {
         this.maxChunk = maxChunk;
@@ -48,15 +50,21 @@ final class OutputScheduler {
 
     }
 
-    /** How many encoded bytes {@link #tryEncodeNow} lets wait in {@link #out} before messages queue. */
-    static final int EAGER_LIMIT = 64 * 1024;
+    /**
+     * How many encoded bytes {@link #tryEncodeNow} and {@link #tryEncodeFragmentNow} let wait in
+     * {@link #out} before messages queue: a 64 KiB message relayed in 16 KiB chunks, with its headers,
+     * and a little more.
+     */
+    static final int EAGER_LIMIT = 80 * 1024;
+    /** What {@link #output()} encodes per call when eager: fewer, larger writes. */
+    private static final int EAGER_TARGET = 64 * 1024;
     private boolean eager;
 
     /** See {@link MuxEngine#encodeEagerly(boolean)}. */
     void eager(boolean value) {
         eager = value;
         if (value) {
-            target = Math.max(target, EAGER_LIMIT); // also fewer, larger writes for relayed bulk data
+            target = Math.max(target, EAGER_TARGET); // also fewer, larger writes for relayed bulk data
         }
     }
 
@@ -74,43 +82,138 @@ final class OutputScheduler {
      */
     boolean tryEncodeNow(Half h, ByteBuffer message) {
         int n = message.remaining();
-        if (n == 0 || n > maxChunk || !control.isEmpty() || h.scheduled || !h.weWrite() || !h.messages.isEmpty()
-                || h.sentFinal || h.closeAfterData != null || h.isResponse()
-                || (h.credit >= 0 && h.credit < n)) {
+        if (n == 0 || n > maxChunk || !control.isEmpty() || h.scheduled || !h.messages.isEmpty()
+                || !writableNow(h) || (h.credit >= 0 && h.credit < n)) {
             return false;
         }
-        long id = h.entity().id();
-        int need = 1 + VarU64.size(id) + VarU64.size(n) + n;
+        if (!roomNow(need(h, n))) {
+            return false;
+        }
+        encodeNow(h, message, n);
+        return true;
+    }
+
+    /**
+     * Encodes the next bytes of {@code m}, the half's only message, straight from {@code fragment}
+     * behind the bytes already encoded, instead of copying them into the message first (a relay
+     * forwarding a fragment as it arrives): only if that cannot change the order of anything, as for
+     * {@link #tryEncodeNow}, and everything supplied of {@code m} before has been encoded. Encodes
+     * chunks of at most the chunk size while the credit and {@link #EAGER_LIMIT} allow: several only
+     * when no other half waits for its turn. The Partial chunk goes first if this starts a message that
+     * is not sent whole (docs/protocol.md §9).
+     *
+     * @return how many bytes of {@code fragment} were encoded (consumed); the rest is queued as usual
+     */
+    int tryEncodeFragmentNow(Half h, OutMessage m, ByteBuffer fragment) {
+        int done = 0;
+        while (fragment.hasRemaining() && control.isEmpty() && !h.scheduled && h.messages.peek() == m
+                && m.buffered() == 0 && writableNow(h) && (done == 0 || ready.isEmpty())) {
+            long credit = h.credit < 0 ? Long.MAX_VALUE : h.credit;
+            int n = (int) Math.min(Math.min(fragment.remaining(), maxChunk), credit);
+            if (n == 0) {
+                break;
+            }
+            Chunk partial = m.started || n == m.total ? null : Chunk.partial(m.total);
+            int need = need(h, n) + (partial == null ? 0 : ChunkWriter.size(partial));
+            if (!roomNow(need)) {
+                break;
+            }
+            if (partial != null) {
+                int start = out.position();
+                out.position(out.limit()).limit(out.capacity());
+                ChunkWriter.write(out, partial);
+                if (log.enabled()) {
+                    log.sent(partial);
+                }
+                out.limit(out.position()).position(start);
+            }
+            m.started = true;
+            encodeNow(h, fragment.slice(fragment.position(), n), n);
+            fragment.position(fragment.position() + n);
+            m.passed(n);
+            done += n;
+            if (m.complete()) {
+                h.messages.poll();
+            }
+        }
+        return done;
+    }
+
+    /** Whether nothing on {@code h} itself stops an eager encoding (a response ends its request: never eager). */
+    private static boolean writableNow(Half h) {
+        return h.weWrite() && !h.sentFinal && h.closeAfterData == null && !h.isResponse();
+    }
+
+    /** The bytes of one data chunk of {@code n} bytes on {@code h}. */
+    private static int need(Half h, int n) {
+        return 1 + VarU64.size(h.entity().id()) + VarU64.size(n) + n;
+    }
+
+    /**
+     * Whether {@code need} more encoded bytes stay within {@link #EAGER_LIMIT}; if so, makes room for
+     * them behind the pending bytes (read mode kept: the pending bytes may move).
+     */
+    private boolean roomNow(int need) {
         int pending = out.remaining();
         if (pending + need > EAGER_LIMIT) {
             return false;
         }
         if (out.capacity() - out.limit() < need) {
-            int size = Math.max(Math.max(out.capacity() * 2, SMALL_FIRST), pending + need);
-            ByteBuffer bigger = retain ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
-            bigger.put(out).flip();
-            out = bigger;
+            if (out.capacity() - pending >= need) {
+                out.compact().flip();
+            } else {
+                ByteBuffer bigger = fresh(Math.max(Math.max(out.capacity() * 2, SMALL_FIRST), pending + need));
+                bigger.put(out).flip();
+                recycle(out);
+                out = bigger;
+            }
         }
+        return true;
+    }
+
+    /** Encodes {@code n} bytes of {@code data} as one data chunk behind the pending bytes (room made). */
+    private void encodeNow(Half h, ByteBuffer data, int n) {
         int start = out.position();
         out.position(out.limit()).limit(out.capacity());
         ChunkType type = h.ourType();
+        long id = h.entity().id();
         out.put((byte) (type.bits() | Flags.PAYLOAD));
         VarU64.write(out, id);
         VarU64.write(out, n);
-        int data = out.position();
-        out.put(message);
+        int at = out.position();
+        out.put(data);
         if (log.enabled()) {
-            log.sent(Chunk.payload(type, id, out.slice(data, n)));
+            log.sent(Chunk.payload(type, id, out.slice(at, n)));
         }
         out.limit(out.position()).position(start);
         h.credit -= n;
-        return true;
+    }
+
+    /** A buffer of at least {@code min} bytes for {@link #out}: from the pool, else heap or (retained) direct. */
+    private ByteBuffer fresh(int min) {
+        if (pool != null && !retain) {
+            return pool.take(min);
+        }
+        return retain ? ByteBuffer.allocateDirect(min) : ByteBuffer.allocate(min);
+    }
+
+    /** Hands a buffer that {@link #out} no longer is back to the pool, if it came from one. */
+    private void recycle(ByteBuffer b) {
+        if (pool != null && b.isDirect() && !retain) {
+            pool.give(b);
+        }
+    }
+
+    /** See {@link MuxEngine#outputBuffers(OutputBuffers)}. */
+    void pool(OutputBuffers value) {
+        pool = value;
     }
 
     /** See {@link MuxEngine#retainOutputBuffer(boolean)}. */
     void retain(boolean value) {
         retain = value;
         if (!value && !out.hasRemaining()) {
+            recycle(out);
             out = NONE;
         }
     }
@@ -164,15 +267,17 @@ final class OutputScheduler {
     ByteBuffer output() {
         if (!out.hasRemaining() && !hasQueuedChunks()) {
             if (!retain) {
+                recycle(out);
                 out = NONE; // idle connections hold no output buffer (10,000 connections on a bus)
             }
             return out.limit(out.position());
         }
         if (out.capacity() == 0) {
             // Retained buffers are allocated once at full size, direct (a socket write from a heap buffer
-            // copies it into a temporary direct one first); the others start small, since allocating
-            // (and zeroing) a chunk-sized buffer per turn cost more than the rest of a small send.
-            out = (retain ? ByteBuffer.allocateDirect(target + 1024) : ByteBuffer.allocate(SMALL_FIRST)).limit(0);
+            // copies it into a temporary direct one first); pooled ones are direct too and come at the
+            // pool's size; the others start small, since allocating (and zeroing) a chunk-sized buffer
+            // per turn cost more than the rest of a small send.
+            out = (retain ? ByteBuffer.allocateDirect(target + 1024) : fresh(SMALL_FIRST)).limit(0);
         }
         out.compact();
         while (out.position() < target) {
@@ -259,9 +364,10 @@ final class OutputScheduler {
     private void ensure(int n) {
         if (out.remaining() < n) {
             int size = Math.max(out.capacity() * 2, out.position() + n);
-            ByteBuffer bigger = out.isDirect() ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+            ByteBuffer bigger = out.isDirect() && pool == null ? ByteBuffer.allocateDirect(size) : fresh(size);
             out.flip();
             bigger.put(out);
+            recycle(out);
             out = bigger;
         }
     }

@@ -12,6 +12,12 @@ final class WriteEnd extends End {
     private static final int MAX_PIECE = 1024 * 1024;
     /** A {@link #send} without flush writes once this many bytes of the half wait unwritten. */
     static final int FLUSH_AT = 32 * 1024;
+    /**
+     * Pieces this large are queued as views of the caller's buffer, not copies, and copied only if not
+     * encoded by the time {@link #send} returns (it usually writes them itself): one copy per byte
+     * instead of two for bulk data. Smaller ones are copied at once.
+     */
+    static final int BORROW_AT = 4 * 1024;
 
     /** A thread is in the middle of a message on this half; others wait (messages are not interleaved). */
     private boolean sending;
@@ -36,6 +42,8 @@ final class WriteEnd extends End {
         core.lock.lock();
         boolean mine = false;
         boolean write = true;
+        boolean borrowed = false;
+        boolean detachLater = false;
         try {
             check(message.remaining());
             while (sending) {
@@ -68,12 +76,20 @@ final class WriteEnd extends End {
                 int n = (int) Math.min(Math.min(available, message.remaining()), MAX_PIECE);
                 ByteBuffer piece = message.slice(message.position(), n);
                 message.position(message.position() + n);
-                if (!core.engine.appendMessage(half, piece)) {
+                boolean queued;
+                if (n >= BORROW_AT) {
+                    borrowed = true;
+                    queued = core.engine.appendBorrowed(half, piece);
+                } else {
+                    queued = core.engine.appendMessage(half, piece);
+                }
+                if (!queued) {
                     checkMidMessage();
                 }
             }
             // without flush, small messages wait for more (a later send, flush or receive writes them)
             write = flush || core.engine.queuedBytes(half) >= Math.min(FLUSH_AT, core.config.chunkSize());
+            detachLater = borrowed && write;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (mine && message.hasRemaining()) {
@@ -81,14 +97,28 @@ final class WriteEnd extends End {
             }
             throw new BrokenException("interrupted while waiting for credit on " + half, e);
         } finally {
+            if (borrowed && !detachLater) {
+                core.engine.detach(half); // nothing will write them before we return: copy now
+            }
             if (mine) {
                 sending = false;
                 signal();
             }
             core.lock.unlock();
         }
-        if (write) {
-            core.kick();
+        try {
+            if (write) {
+                core.kick();
+            }
+        } finally {
+            if (detachLater) {
+                core.lock.lock();
+                try {
+                    core.engine.detach(half); // what the kick did not encode (another thread writes) is copied
+                } finally {
+                    core.lock.unlock();
+                }
+            }
         }
     }
 

@@ -165,6 +165,36 @@ abstract class AbstractSessionConformanceTest {
         echo.get();
     }
 
+    /**
+     * Large messages are queued as views of the sender's buffer until encoded (WriteEnd.BORROW_AT):
+     * whether send or write wrote them or left them queued, the bytes that arrive are those passed,
+     * though the sender overwrites its buffer as soon as the call returns.
+     */
+    @Test
+    void aSenderMayOverwriteItsBufferAsSoonAsSendOrWriteReturns() throws Exception {
+        Duplex[] d = roomyDuplex();
+        Duplex a = d[0];
+        Duplex b = d[1];
+        Random r = new Random(TestSeeds.seed("aSenderMayOverwriteItsBufferAsSoonAsSendOrWriteReturns"));
+        byte[] buffer = new byte[100_000];
+        for (int i = 0; i < 24; i++) {
+            int size = WriteEnd.BORROW_AT + r.nextInt(buffer.length - WriteEnd.BORROW_AT + 1);
+            r.nextBytes(buffer);
+            byte[] expected = java.util.Arrays.copyOf(buffer, size);
+            if (i % 2 == 0) {
+                a.send(ByteBuffer.wrap(buffer, 0, size));
+            } else {
+                a.write(ByteBuffer.wrap(buffer, 0, size)); // below 32 KiB it stays queued until the flush
+            }
+            java.util.Arrays.fill(buffer, (byte) 0xee);
+            a.flush();
+            ByteBuffer got = b.receive();
+            byte[] bytes = new byte[got.remaining()];
+            got.get(bytes);
+            assertThat(bytes).as("message %d, %d bytes", i, size).isEqualTo(expected);
+        }
+    }
+
     @Test
     void aSendFlushesEarlierWritesInOrder() throws Exception {
         Duplex[] d = roomyDuplex();

@@ -136,7 +136,107 @@ class MuxEngineTest {
     }
 
     @Test
-    void anEagerEngineHoldsAtMostAbout64KiBOfEncodedBytesThenQueues() {
+    void anEagerEngineEncodesTheFragmentsOfAMessageAsTheyAreAppendedInsteadOfCopyingThem() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        eager.receive(hex("88 00 fa 10 00 00")); // 1 MiB of credit
+        Half top = eager.top().writeHalf().orElseThrow();
+        ByteBuffer message = pattern(40_000);
+        eager.startMessage(top, 40_000);
+        eager.appendMessage(top, message.slice(0, 10_000));
+        assertThat(eager.queuedBytes(top)).as("encoded at once").isZero();
+        eager.appendMessage(top, message.slice(10_000, 30_000)); // no other half waits: several chunks at once
+        assertThat(eager.queuedBytes(top)).isZero();
+        assertThat(eager.hasQueuedChunks()).isFalse();
+        List<String> chunks = new ArrayList<>();
+        ByteBuffer got = ByteBuffer.allocate(40_000);
+        ChunkReader decoder = new ChunkReader(1 << 20);
+        decoder.feed(take(eager), c -> {
+            chunks.add(c.toString());
+            got.put(c.payload());
+        });
+        assertThat(chunks).containsExactly("partial(40000)", "out-sink#0 payload(10000)",
+                "out-sink#0 payload(16384)", "out-sink#0 payload(13616)");
+        assertThat(got.flip()).isEqualTo(message);
+        eager.send(top, ByteBuffer.allocate(3)); // the message is complete: the next one goes out whole
+        assertThat(sent(eager)).containsExactly("out-sink#0 payload(3)");
+        eager.checkInvariants();
+    }
+
+    @Test
+    void anEagerFragmentStopsAtTheCreditAndTheRestQueuesBehindIt() {
+        MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "")
+                .encodeEagerly(true);
+        eager.receive(hex("88 00 f9 13 88")); // 5,000 bytes of credit
+        Half top = eager.top().writeHalf().orElseThrow();
+        long credit = eager.credit(top);
+        assertThat(credit).isEqualTo(5000);
+        eager.startMessage(top, credit * 2);
+        eager.appendMessage(top, ByteBuffer.allocate((int) credit * 2));
+        assertThat(eager.queuedBytes(top)).as("what the credit does not cover queues").isEqualTo(credit);
+        assertThat(sent(eager)).containsExactly("partial(" + credit * 2 + ")", "out-sink#0 payload(" + credit + ")");
+        eager.checkInvariants();
+    }
+
+    @Test
+    void enginesSharingOutputBuffersGiveTheirBufferBackOnceItIsWritten() {
+        OutputBuffers pool = new OutputBuffers(96 * 1024, 4);
+        MuxEngine a = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "a")
+                .encodeEagerly(true).outputBuffers(pool);
+        MuxEngine b = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "b")
+                .encodeEagerly(true).outputBuffers(pool);
+        for (MuxEngine e : List.of(a, b)) {
+            e.receive(hex("88 00 fa 10 00 00"));
+        }
+        for (int turn = 0; turn < 10; turn++) {
+            for (MuxEngine e : List.of(a, b)) {
+                e.send(e.top().writeHalf().orElseThrow(), ByteBuffer.allocate(1000));
+                ByteBuffer out = e.output();
+                assertThat(out.isDirect()).as("a pooled buffer").isTrue();
+                out.position(out.limit()); // written
+                assertThat(e.output().hasRemaining()).isFalse(); // drained: the buffer goes back
+            }
+        }
+        assertThat(pool.allocated()).as("one buffer served every turn of both engines").isEqualTo(1);
+        assertThat(pool.free()).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeChunkIsDeliveredInPiecesAsItsBytesArrive() {
+        List<String> events = new ArrayList<>();
+        ByteBuffer got = ByteBuffer.allocate(50_000);
+        MuxEngine sender = new MuxEngine(Limits.defaults(), Limits.defaults(), 64 * 1024, new MuxListener() {}, "s");
+        MuxEngine receiver = new MuxEngine(Limits.defaults(), Limits.defaults(), 64 * 1024, new MuxListener() {
+            @Override
+            public void data(Half h, ByteBuffer f, long total, boolean first, boolean last) {
+                events.add(total + (first ? " first" : "") + (last ? " last" : ""));
+                got.put(f);
+            }
+        }, "r");
+        receiver.grant(receiver.top().readHalf().orElseThrow(), 1 << 20);
+        EnginePeers.settle(receiver, sender);
+        ByteBuffer message = pattern(50_000);
+        sender.send(sender.top().writeHalf().orElseThrow(), message.duplicate());
+        ByteBuffer wire = take(sender);
+        for (int at = 0; at < wire.limit(); at += 7_000) {
+            receiver.receive(wire.slice(at, Math.min(7_000, wire.limit() - at)));
+        }
+        assertThat(events).hasSize(8).startsWith("50000 first").endsWith("50000 last");
+        assertThat(events.subList(1, 7)).containsOnly("50000");
+        assertThat(got.flip()).isEqualTo(message);
+        receiver.checkInvariants();
+    }
+
+    static ByteBuffer pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + (i >> 8));
+        }
+        return ByteBuffer.wrap(b);
+    }
+
+    @Test
+    void anEagerEngineHoldsAtMostItsEagerLimitOfEncodedBytesThenQueues() {
         MuxEngine eager = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "")
                 .encodeEagerly(true);
         eager.receive(hex("88 00 fa 10 00 00")); // 1 MiB of credit

@@ -282,7 +282,8 @@ final class Conn implements MuxListener {
 
     private void startSession(Preamble theirs) {
         peer = theirs.limits();
-        engine = new MuxEngine(bus.limits.session(), peer, CHUNK, this, "bus#" + id).encodeEagerly(true);
+        engine = new MuxEngine(bus.limits.session(), peer, CHUNK, this, "bus#" + id).encodeEagerly(true)
+                .outputBuffers(loop.outputBuffers);
         readyAt = System.nanoTime();
         state = State.UNREGISTERED;
         plugin.start();

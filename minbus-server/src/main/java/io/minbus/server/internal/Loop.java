@@ -1,5 +1,6 @@
 package io.minbus.server.internal;
 
+import io.minbus.mux.OutputBuffers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -32,6 +33,12 @@ public final class Loop implements Runnable {
     final Selector selector;
     /** Shared by the loop's connections: input is consumed by the session before the next read. */
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    /**
+     * The output buffers of the loop's connections: one is taken while a connection has bytes to write
+     * and given back once they are written. 96 KiB holds a turn's 64 KiB of output plus one more 16 KiB
+     * chunk; four free ones are kept.
+     */
+    final OutputBuffers outputBuffers = new OutputBuffers(96 * 1024, 4);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<Conn> conns = new HashSet<>();
