@@ -55,6 +55,8 @@ final class Targets {
                 rtt1, rtt1, true, 1.5, true);
         ratio("relayed 64 KiB bulk ≥ 0.8× the C relay's throughput", MinbusScenarios.BULK, Anchors.C_RELAY, "bulk/1/65536",
                 "bulk/1/65536", false, 0.8, true);
+        ratio("relayed 64 KiB bulk ≥ 0.8× the C relay's throughput" + onPlatform, MinbusScenarios.BULK_PLATFORM, Anchors.C_RELAY,
+                "bulk/1/65536", "bulk/1/65536", false, 0.8, true);
         find(MinbusScenarios.BULK, "bulk/1/65536").ifPresent(s -> {
             double max = Spread.of(s.extra("relay_direction_buffered_max")).max();
             // the cap starts at relay_buffer and may grow to relay_buffer_max (docs/minbus.md §9.2)

@@ -30,6 +30,8 @@ public final class MinbusScenarios {
     /** {@link #DIRECT} with plugin B's handlers on platform threads. */
     public static final String DIRECT_PLATFORM = "minbus/direct-platform";
     public static final String BULK = "minbus/bulk";
+    /** {@link #BULK} with plugin B's handler on a platform thread, which reads its socket itself while it waits. */
+    public static final String BULK_PLATFORM = "minbus/bulk-platform";
     public static final String ONE_WAY = "minbus/oneway";
     public static final String RPC = "minbus/rpc";
     public static final String SCALE = "minbus/scale";
@@ -56,6 +58,7 @@ public final class MinbusScenarios {
         out.add(directPlatform(any));
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
+        out.add(bulkPlatform(any));
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,
                 List.of(new Probe(Workload.ONE_WAY, 1, SMALL, "64 B one-way messages", Probe.DEFAULT_DRIVER))).build());
         out.add(rpc(any));
@@ -96,6 +99,7 @@ public final class MinbusScenarios {
                 out.add(directPlatform(p));
                 out.add(relayed(BULK, "A→bus→B, relayed duplex", p, 0, List.of(Probe.bulk(64 * 1024)))
                         .limit(Anchors.C_RELAY).build());
+                out.add(bulkPlatform(p));
                 out.add(rpc(p));
             }
         }
@@ -130,6 +134,13 @@ public final class MinbusScenarios {
     private static Scenario relayedPlatform(Placement placement) {
         return relayed(RELAY_PLATFORM, "A→bus→B, relayed duplex, B's handler on a platform thread", placement, 1,
                 List.of(Probe.roundTrip(SMALL, 1)), "--platform")
+                .limit(Anchors.C_RELAY).build();
+    }
+
+    /** Bulk with B's handler on a platform thread. */
+    private static Scenario bulkPlatform(Placement placement) {
+        return relayed(BULK_PLATFORM, "A→bus→B, relayed duplex, B's handler on a platform thread", placement, 0,
+                List.of(Probe.bulk(64 * 1024)), "--platform")
                 .limit(Anchors.C_RELAY).build();
     }
 
