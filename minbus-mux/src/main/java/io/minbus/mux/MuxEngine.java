@@ -461,6 +461,24 @@ public final class MuxEngine {
         return this;
     }
 
+    /**
+     * Lets go of the output buffer if everything in it was taken (without {@link #retainOutputBuffer}):
+     * back to the pool of {@link #outputBuffers}, or to the garbage collector. Call it once a turn's
+     * output is written, so that an idle connection holds no buffer; {@link #output()} does the same
+     * when it finds nothing to encode.
+     */
+    public void releaseOutputBuffer() {
+        scheduler.release(false);
+    }
+
+    /**
+     * Lets go of the output buffer even if bytes in it were not taken: for an owner that closed the
+     * connection and will never write them. Its buffer then goes back to {@link #outputBuffers}.
+     */
+    public void dropOutputBuffer() {
+        scheduler.release(true);
+    }
+
     // ---------------------------------------------------------------- input (§5-§10)
 
     /**

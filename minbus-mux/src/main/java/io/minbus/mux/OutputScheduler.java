@@ -204,6 +204,14 @@ final class OutputScheduler {
         }
     }
 
+    /** See {@link MuxEngine#releaseOutputBuffer()} and {@link MuxEngine#dropOutputBuffer()} ({@code evenUnwritten}). */
+    void release(boolean evenUnwritten) {
+        if (!retain && (evenUnwritten || !out.hasRemaining()) && out != NONE) {
+            recycle(out);
+            out = NONE;
+        }
+    }
+
     /** See {@link MuxEngine#outputBuffers(OutputBuffers)}. */
     void pool(OutputBuffers value) {
         pool = value;

@@ -202,6 +202,41 @@ class MuxEngineTest {
     }
 
     @Test
+    void anIdleEngineHoldsNoOutputBufferOnceItsOwnerReleasesIt() {
+        OutputBuffers pool = new OutputBuffers(96 * 1024, 4);
+        MuxEngine e = new MuxEngine(Limits.defaults(), Limits.defaults(), 16 * 1024, new MuxListener() {}, "e")
+                .encodeEagerly(true).outputBuffers(pool);
+        e.receive(hex("88 00 fa 10 00 00"));
+        e.send(e.top().writeHalf().orElseThrow(), ByteBuffer.allocate(1000)); // encoded at once: takes a buffer
+        assertThat(pool.free()).isZero();
+        ByteBuffer out = e.output();
+        e.releaseOutputBuffer();
+        assertThat(pool.free()).as("bytes still to write: kept").isZero();
+        out.position(out.limit()); // written; the owner sees no more output and does not ask again
+        assertThat(e.hasOutput()).isFalse();
+        e.releaseOutputBuffer();
+        assertThat(pool.free()).as("given back").isEqualTo(1);
+        e.send(e.top().writeHalf().orElseThrow(), ByteBuffer.allocate(1000));
+        assertThat(e.output().hasRemaining()).isTrue();
+        e.dropOutputBuffer(); // the connection closed with bytes unwritten
+        assertThat(pool.free()).isEqualTo(1);
+    }
+
+    @Test
+    void aPoolOwnsAtMostItsKeepOfDirectBuffersAndHandsOutHeapBuffersBeyond() {
+        OutputBuffers pool = new OutputBuffers(4096, 2);
+        List<ByteBuffer> taken = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            taken.add(pool.take(100));
+        }
+        assertThat(taken).filteredOn(ByteBuffer::isDirect).hasSize(2);
+        assertThat(pool.take(5000).isDirect()).as("larger than the pool's size").isFalse();
+        taken.forEach(pool::give);
+        assertThat(pool.free()).as("only the direct ones are kept").isEqualTo(2);
+        assertThat(pool.take(100).isDirect()).isTrue();
+    }
+
+    @Test
     void aLargeChunkIsDeliveredInPiecesAsItsBytesArrive() {
         List<String> events = new ArrayList<>();
         ByteBuffer got = ByteBuffer.allocate(50_000);

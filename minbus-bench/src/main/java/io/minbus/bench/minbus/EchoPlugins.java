@@ -47,7 +47,7 @@ public final class EchoPlugins {
         boolean platform = flags.contains("--platform");
         MinBus.Builder builder = MinBus.builder().address(address);
         if (flags.contains("--direct")) {
-            builder.acceptDirect(true).directDirectory(Path.of(args[0]).toAbsolutePath().resolveSibling("direct"));
+            builder.acceptDirect(true).directDirectory(Path.of(args[0]).toAbsolutePath().resolveSibling("d"));
         }
         List<MinBus> held = new ArrayList<>();
         serve(builder.connect().register("sink", 1), platform, EchoPlugins::sink, held);

@@ -354,6 +354,10 @@ final class Conn implements MuxListener {
             }
             return;
         }
+        if (engine != null) {
+            out = null;
+            engine.releaseOutputBuffer(); // an idle connection holds no output buffer (10,000 on a bus)
+        }
         writeBlocked = false;
         readPaused = false;
         if (state == State.CLOSING) {
@@ -538,6 +542,10 @@ final class Conn implements MuxListener {
         cleanup(reason, RelaySide.REFUSED);
         state = State.CLOSED;
         io.close();
+        if (engine != null) {
+            out = null;
+            engine.dropOutputBuffer(); // unwritten bytes are lost anyway; the pooled buffer goes back
+        }
         loop.removed(this);
         released(bus);
         Bus.LOG.log(Level.DEBUG, "{0}: closed ({1})", this, why.isEmpty() ? reason : why);

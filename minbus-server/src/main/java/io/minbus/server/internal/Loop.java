@@ -36,9 +36,10 @@ public final class Loop implements Runnable {
     /**
      * The output buffers of the loop's connections: one is taken while a connection has bytes to write
      * and given back once they are written. 96 KiB holds a turn's 64 KiB of output plus one more 16 KiB
-     * chunk; four free ones are kept.
+     * chunk. At most eight exist per loop; beyond them (many connections with output in one turn) a
+     * connection gets a small heap buffer, as before the pool.
      */
-    final OutputBuffers outputBuffers = new OutputBuffers(96 * 1024, 4);
+    final OutputBuffers outputBuffers = new OutputBuffers(96 * 1024, 8);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<Conn> conns = new HashSet<>();
