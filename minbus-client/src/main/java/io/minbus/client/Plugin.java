@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 /**
  * A name registered on the bus: others find it in listings and watches, and connect to it. Take
  * their connections one at a time with {@link #accept()}, or hand them to a handler with {@link
- * #onConnect} (on a virtual thread each, or on the threads of an executor you give). Closing the plugin closes its {@link MinBus} connection, which frees the name.
+ * #onConnect} (on a thread each, or on the threads of an executor you give). Closing the plugin closes its {@link MinBus} connection, which frees the name.
  *
  * <p>Thread-safe.
  */
@@ -45,7 +45,12 @@ public interface Plugin extends AutoCloseable {
 
     /**
      * Accepts every incoming connection from now on and runs {@code handler} with its channel on a
-     * virtual thread of its own. When the handler returns (or throws, which is logged), the channel
+     * thread of its own: a pooled platform thread for the first few handlers running at once in the
+     * process (as many as it has processors; {@link MinBus.Builder#platformHandlers(int)}), which
+     * read the socket themselves while they wait in {@link Channel#receive()} and so answer
+     * fastest, and a virtual thread beyond. Channels that must answer fast should therefore be the
+     * first ones served, or get an executor (below). When
+     * the handler returns (or throws, which is logged), the channel
      * is closed ({@link Channel#close()}): hand it to {@link #accept()} instead if it must outlive
      * the handler.
      *
@@ -63,16 +68,18 @@ public interface Plugin extends AutoCloseable {
 
     /**
      * Like {@link #onConnect(Predicate, Consumer)}, but runs the filter and the handler of each
-     * connection as a task of {@code executor} instead of on a virtual thread of its own. The task
+     * connection as a task of {@code executor} instead of on a thread of its own. The task
      * lasts as long as the handler, so the executor needs a thread per channel served at once, as
      * {@link java.util.concurrent.Executors#newCachedThreadPool()} gives.
      *
-     * <p>The reason to use it is latency: a platform thread waiting in {@link Channel#receive()}
-     * reads the bus connection's socket itself while no other thread does, so each message reaches
-     * it without a hand-off between threads (leader/follower; a virtual thread waits for the
-     * connection's reader thread instead). On a 2-vCPU machine that takes tens of microseconds off
-     * a round trip (docs/benchmarks.md). Each platform thread costs its stack, so keep virtual
-     * threads for many channels that are mostly idle.
+     * <p>The reason to use it is to choose the threads: a platform thread waiting in {@link
+     * Channel#receive()} reads the bus connection's socket itself while no other thread does, so
+     * each message reaches it without a hand-off between threads (leader/follower; a virtual thread
+     * waits for the connection's reader thread instead). On a 2-vCPU machine that takes tens of
+     * microseconds off a round trip (docs/benchmarks.md). Without an executor only the first few
+     * handlers get platform threads; a pool gives them to every channel you want served that way.
+     * Each platform thread costs its stack, and with tens of busy channels virtual threads measured
+     * faster, so keep virtual threads for many channels.
      *
      * <p>{@code execute} is called on the bus connection's dispatcher thread, which also delivers
      * the next connections, visibility questions and direct questions: an executor that runs the

@@ -49,10 +49,20 @@ final class FakeBus implements AutoCloseable {
     }
 
     static FakeBus start(SessionConfig clientConfig, SessionConfig busConfig) throws Exception {
+        return start(clientConfig, busConfig, b -> b);
+    }
+
+    /** With client options on top of the defaults. */
+    static FakeBus start(java.util.function.UnaryOperator<MinBus.Builder> options) throws Exception {
+        return start(SessionConfig.builder().name("client").build(), SessionConfig.builder().name("fake-bus").build(), options);
+    }
+
+    static FakeBus start(SessionConfig clientConfig, SessionConfig busConfig,
+            java.util.function.UnaryOperator<MinBus.Builder> options) throws Exception {
         Transport[] pair = Transports.inMemoryPair(4096);
         Freezable busSide = new Freezable(pair[1]);
         CompletableFuture<Session> bus = CompletableFuture.supplyAsync(() -> Session.start(busSide, busConfig));
-        MinBus client = MinBus.builder().transport(pair[0]).session(clientConfig).connect();
+        MinBus client = options.apply(MinBus.builder().transport(pair[0]).session(clientConfig)).connect();
         return new FakeBus(bus.get(10, TimeUnit.SECONDS), client, busSide);
     }
 

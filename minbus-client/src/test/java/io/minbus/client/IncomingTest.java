@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -119,6 +120,125 @@ class IncomingTest {
             assertThatThrownBy(p::accept).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> p.onConnect(ch -> {})).isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    void theFirstHandlersRunOnPlatformThreadsUpToTheProcesssBudgetAndTheOthersOnVirtualOnes() throws Exception {
+        awaitEveryPlatformHandlerFree(); // earlier tests' handlers end after their channels
+        int budget = io.minbus.client.internal.ClientConnection.platformHandlerBudget()[1];
+        assertThat(budget).as("the default budget: the JVM's processors")
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try (FakeBus f = FakeBus.start()) {
+            Plugin p = f.registered("echo", 1);
+            java.util.Map<String, Thread> ranOn = new java.util.concurrent.ConcurrentHashMap<>();
+            p.onConnect(ch -> {
+                ranOn.put(ch.peerName(), Thread.currentThread());
+                ch.send(ch.receive());
+            });
+            java.util.List<Duplex> callers = new java.util.ArrayList<>();
+            for (int i = 1; i <= budget + 1; i++) { // one at a time: each handler starts before the next connection
+                Duplex d = f.openIncoming("a" + i, 1);
+                assertThat(d.receive().remaining()).isZero(); // accepted, by the handler's thread
+                callers.add(d);
+            }
+            org.awaitility.Awaitility.await().until(() -> ranOn.size() == budget + 1);
+            for (int i = 1; i <= budget; i++) {
+                Thread t = ranOn.get("a" + i);
+                assertThat(t.isVirtual()).as("handler %d", i).isFalse();
+                assertThat(t.getName()).isEqualTo("minbus-echo-from-a" + i);
+            }
+            Thread beyond = ranOn.get("a" + (budget + 1));
+            assertThat(beyond.isVirtual()).isTrue();
+            assertThat(beyond.getName()).isEqualTo("minbus-echo-from-a" + (budget + 1));
+
+            // a handler that returns gives its platform thread back, to the next connection
+            Thread first = ranOn.get("a1");
+            callers.get(0).send(text("one"));
+            assertThat(text(callers.get(0).receive())).isEqualTo("one");
+            org.awaitility.Awaitility.await().until(() -> !first.getName().equals("minbus-echo-from-a1"));
+            Duplex next = f.openIncoming("next", 1);
+            assertThat(next.receive().remaining()).isZero();
+            org.awaitility.Awaitility.await().until(() -> ranOn.containsKey("next"));
+            assertThat(ranOn.get("next").isVirtual()).isFalse();
+            for (int i = 1; i < callers.size(); i++) { // every handler, on either kind of thread, serves its channel
+                callers.get(i).send(text("x" + i));
+                assertThat(text(callers.get(i).receive())).isEqualTo("x" + i);
+            }
+            next.send(text("next"));
+            assertThat(text(next.receive())).isEqualTo("next");
+        }
+    }
+
+    @Test
+    void aConnectionsOwnLimitAndTheProcesssBudgetBothBoundThePlatformHandlers() throws Exception {
+        awaitEveryPlatformHandlerFree();
+        int budget = io.minbus.client.internal.ClientConnection.platformHandlerBudget()[1];
+        try (FakeBus one = FakeBus.start(b -> b.platformHandlers(1)); FakeBus other = FakeBus.start()) {
+            java.util.Map<String, Thread> ranOn = new java.util.concurrent.ConcurrentHashMap<>();
+            Consumer<Channel> echo = ch -> {
+                ranOn.put(ch.peerName(), Thread.currentThread());
+                ch.send(ch.receive());
+            };
+            one.registered("one", 1).onConnect(echo);
+            other.registered("other", 1).onConnect(echo);
+            java.util.List<Duplex> callers = new java.util.ArrayList<>();
+            for (String name : java.util.List.of("o1", "o2")) { // o1 takes the connection's only platform thread
+                Duplex d = one.openIncoming(name, 1);
+                assertThat(d.receive().remaining()).isZero();
+                callers.add(d);
+            }
+            for (int i = 1; i <= budget; i++) { // the other connection gets what is left of the budget
+                Duplex d = other.openIncoming("t" + i, 1);
+                assertThat(d.receive().remaining()).isZero();
+                callers.add(d);
+            }
+            org.awaitility.Awaitility.await().until(() -> ranOn.size() == budget + 2);
+            assertThat(ranOn.get("o1").isVirtual()).isFalse();
+            assertThat(ranOn.get("o2").isVirtual()).as("over the connection's limit").isTrue();
+            for (int i = 1; i < budget; i++) {
+                assertThat(ranOn.get("t" + i).isVirtual()).as("t%d", i).isFalse();
+            }
+            assertThat(ranOn.get("t" + budget).isVirtual()).as("over the process's budget").isTrue();
+            assertThat(io.minbus.client.internal.ClientConnection.platformHandlerBudget()[0]).isZero();
+            for (Duplex d : callers) {
+                d.send(text("x"));
+                assertThat(text(d.receive())).isEqualTo("x");
+            }
+        }
+        awaitEveryPlatformHandlerFree(); // every handler returned: the budget is whole again
+    }
+
+    private static void awaitEveryPlatformHandlerFree() {
+        org.awaitility.Awaitility.await().until(() -> {
+            int[] budget = io.minbus.client.internal.ClientConnection.platformHandlerBudget();
+            return budget[0] == budget[1];
+        });
+    }
+
+    @Test
+    void withNoPlatformHandlersEveryHandlerRunsOnAVirtualThread() throws Exception {
+        try (FakeBus f = FakeBus.start(b -> b.platformHandlers(0))) {
+            Plugin p = f.registered("echo", 1);
+            BlockingQueue<Thread> ranOn = new LinkedBlockingQueue<>();
+            p.onConnect(ch -> {
+                ranOn.add(Thread.currentThread());
+                ch.send(ch.receive());
+            });
+            Duplex a = f.openIncoming("a", 1);
+            assertThat(a.receive().remaining()).isZero();
+            a.send(text("ay"));
+            assertThat(text(a.receive())).isEqualTo("ay");
+            Thread t = ranOn.poll(10, TimeUnit.SECONDS);
+            assertThat(t).isNotNull();
+            assertThat(t.isVirtual()).isTrue();
+        }
+    }
+
+    @Test
+    void aNegativeNumberOfPlatformHandlersIsRefused() {
+        assertThatThrownBy(() -> MinBus.builder().platformHandlers(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 or more, not -1");
     }
 
     @Test

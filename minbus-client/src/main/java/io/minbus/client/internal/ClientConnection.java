@@ -48,6 +48,8 @@ public final class ClientConnection implements MinBus {
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     /** How long {@link #close()} waits for the bus to confirm it has read what we sent. */
     private static final Duration FLUSH_ON_CLOSE = Duration.ofSeconds(2);
+    /** How many {@code onConnect} handlers of one connection may run on platform threads at once by default: no limit of its own. */
+    public static final int DEFAULT_PLATFORM_HANDLERS = HandlerThreads.UNLIMITED;
 
     private enum State { FRESH, NAMED, NAMELESS, REFUSED }
 
@@ -62,6 +64,8 @@ public final class ClientConnection implements MinBus {
     private volatile NamedPlugin plugin;
     /** Direct connections (docs/minbus.md §19), as initiator and as target. */
     private final Direct direct = new Direct(this);
+    /** Runs {@code onConnect} handlers given no executor; set once, before registration. */
+    private volatile HandlerThreads handlerThreads = new HandlerThreads(DEFAULT_PLATFORM_HANDLERS);
 
     private ClientConnection(Session session, String description, Duration answerTimeout) {
         this.session = session;
@@ -295,6 +299,20 @@ public final class ClientConnection implements MinBus {
     /** Direct connections of this bus connection (§19). */
     public Direct direct() {
         return direct;
+    }
+
+    /** Sets how many of the plugin's {@code onConnect} handlers may hold a platform thread at once. */
+    public void platformHandlers(int limit) {
+        handlerThreads = new HandlerThreads(limit);
+    }
+
+    /** For tests: how many more handlers of this process could get a platform thread now, and the budget. */
+    public static int[] platformHandlerBudget() {
+        return new int[] {HandlerThreads.processAvailable(), HandlerThreads.PROCESS_LIMIT};
+    }
+
+    HandlerThreads handlerThreads() {
+        return handlerThreads;
     }
 
     Session session() {

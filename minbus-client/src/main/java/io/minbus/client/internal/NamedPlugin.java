@@ -26,7 +26,8 @@ import java.util.function.Predicate;
 
 /**
  * A registered name: the queue of incoming connections the dispatcher fills, taken by {@link
- * #accept()} or handed to a handler, one virtual thread per connection or a task of the handler's executor.
+ * #accept()} or handed to a handler, one thread per connection ({@link HandlerThreads}: platform for the
+ * first few, virtual beyond) or a task of the handler's executor.
  */
 final class NamedPlugin implements Plugin {
     private final ClientConnection bus;
@@ -37,7 +38,7 @@ final class NamedPlugin implements Plugin {
     private Throwable lost;
     private Predicate<IncomingConnection> filter;
     private Consumer<Channel> handler;
-    /** Runs the handler's tasks; empty: a named virtual thread per connection. */
+    /** Runs the handler's tasks; empty: the connection's {@link HandlerThreads}. */
     private Optional<Executor> executor = Optional.empty();
     /** Answers the bus's visibility questions (explicit visibility, docs/minbus.md §18.7); empty: deny. */
     private final Optional<VisibilityPolicy> policy;
@@ -183,7 +184,7 @@ final class NamedPlugin implements Plugin {
 
     private void handle(IncomingConnection incoming) {
         if (executor.isEmpty()) {
-            Thread.ofVirtual().name("minbus-" + info.name() + "-from-" + incoming.name()).start(() -> serve(incoming));
+            bus.handlerThreads().start("minbus-" + info.name() + "-from-" + incoming.name(), () -> serve(incoming));
             return;
         }
         try {
