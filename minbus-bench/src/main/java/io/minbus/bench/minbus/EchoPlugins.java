@@ -22,13 +22,15 @@ import java.util.function.Consumer;
  * echoing every message of every channel; and {@code sink}, which counts the messages of a channel
  * and, on an empty message, answers with 16 bytes (messages, bytes) and starts counting anew.
  *
- * <p>Channels are served by {@link Plugin#onConnect}: on a virtual thread per channel, or with
- * {@code --platform} on a platform thread per channel (its executor form, a cached thread pool).
+ * <p>Channels are served by {@link Plugin#onConnect}: where the SDK puts handlers by default (the
+ * first ones of the process on pooled platform threads, the others on virtual threads), with {@code
+ * --virtual} each on a virtual thread ({@code platformHandlers(0)}), or with {@code --platform} on a
+ * platform thread per channel (its executor form, a cached thread pool).
  *
  * <p>With {@code --direct}, every connection accepts direct connections (docs/minbus.md §19), its
  * socket in the directory {@code direct} next to the bus socket.
  *
- * <p>Usage: {@code EchoPlugins BUS_SOCKET ECHO_COUNT [--platform] [--direct]}; prints {@code ready} once every
+ * <p>Usage: {@code EchoPlugins BUS_SOCKET ECHO_COUNT [--platform | --virtual] [--direct]}; prints {@code ready} once every
  * name is registered, exits when stdin ends.
  */
 public final class EchoPlugins {
@@ -38,7 +40,7 @@ public final class EchoPlugins {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: EchoPlugins BUS_SOCKET ECHO_COUNT [--platform] [--direct]");
+            System.err.println("usage: EchoPlugins BUS_SOCKET ECHO_COUNT [--platform | --virtual] [--direct]");
             System.exit(2);
         }
         BusAddress address = new BusAddress.Unix(Path.of(args[0]));
@@ -46,6 +48,9 @@ public final class EchoPlugins {
         List<String> flags = List.of(args).subList(2, args.length);
         boolean platform = flags.contains("--platform");
         MinBus.Builder builder = MinBus.builder().address(address);
+        if (flags.contains("--virtual")) {
+            builder.platformHandlers(0);
+        }
         if (flags.contains("--direct")) {
             builder.acceptDirect(true).directDirectory(Path.of(args[0]).toAbsolutePath().resolveSibling("d"));
         }

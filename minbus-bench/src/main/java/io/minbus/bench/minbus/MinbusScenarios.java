@@ -25,13 +25,17 @@ public final class MinbusScenarios {
     public static final String RELAY = "minbus/relay";
     /** A↔B over a direct connection the bus introduced (docs/minbus.md §19). */
     public static final String DIRECT = "minbus/direct";
-    /** {@link #RELAY} with plugin B's handlers on platform threads ({@code Plugin.onConnect} with an executor). */
-    public static final String RELAY_PLATFORM = "minbus/relay-platform";
-    /** {@link #DIRECT} with plugin B's handlers on platform threads. */
-    public static final String DIRECT_PLATFORM = "minbus/direct-platform";
+    /**
+     * {@link #RELAY} (one channel) with every handler of plugin B on a virtual thread ({@code
+     * MinBus.Builder.platformHandlers(0)}), which waits for the connection's reader thread; the SDK's
+     * default gives the first handlers of a process a platform thread that reads its socket itself.
+     */
+    public static final String RELAY_VIRTUAL = "minbus/relay-virtual";
+    /** {@link #DIRECT} with every handler of plugin B on a virtual thread. */
+    public static final String DIRECT_VIRTUAL = "minbus/direct-virtual";
     public static final String BULK = "minbus/bulk";
-    /** {@link #BULK} with plugin B's handler on a platform thread, which reads its socket itself while it waits. */
-    public static final String BULK_PLATFORM = "minbus/bulk-platform";
+    /** {@link #BULK} with plugin B's handler on a virtual thread. */
+    public static final String BULK_VIRTUAL = "minbus/bulk-virtual";
     public static final String ONE_WAY = "minbus/oneway";
     public static final String RPC = "minbus/rpc";
     public static final String SCALE = "minbus/scale";
@@ -54,11 +58,11 @@ public final class MinbusScenarios {
         out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", any, echoes, roundTrips)
                 .limit(Anchors.C_RELAY).build());
         out.add(direct(any));
-        out.add(relayedPlatform(any));
-        out.add(directPlatform(any));
+        out.add(relayedVirtual(any));
+        out.add(directVirtual(any));
         out.add(relayed(BULK, "A→bus→B, relayed duplex", any, 0, List.of(Probe.bulk(64 * 1024)))
                 .limit(Anchors.C_RELAY).build());
-        out.add(bulkPlatform(any));
+        out.add(bulkVirtual(any));
         out.add(relayed(ONE_WAY, "A→bus→B, relayed duplex, Channel.write (coalesced)", any, 0,
                 List.of(new Probe(Workload.ONE_WAY, 1, SMALL, "64 B one-way messages", Probe.DEFAULT_DRIVER))).build());
         out.add(rpc(any));
@@ -95,11 +99,11 @@ public final class MinbusScenarios {
                 out.add(relayed(RELAY, "A→bus→B, relayed duplex per channel, one bus connection for A", p, IN_FLIGHT, pinnedTrips)
                         .limit(Anchors.C_RELAY).build());
                 out.add(direct(p));
-                out.add(relayedPlatform(p));
-                out.add(directPlatform(p));
+                out.add(relayedVirtual(p));
+                out.add(directVirtual(p));
                 out.add(relayed(BULK, "A→bus→B, relayed duplex", p, 0, List.of(Probe.bulk(64 * 1024)))
                         .limit(Anchors.C_RELAY).build());
-                out.add(bulkPlatform(p));
+                out.add(bulkVirtual(p));
                 out.add(rpc(p));
             }
         }
@@ -111,11 +115,11 @@ public final class MinbusScenarios {
     }
 
     /**
-     * The direct round trip with B's handler on a platform thread, which reads its socket itself
-     * while it waits (A's one channel is served by its main thread in every scenario).
+     * The direct round trip with B's handler on a virtual thread, which waits for the connection's
+     * reader thread (A's one channel is served by its main thread in every scenario).
      */
-    private static Scenario directPlatform(Placement placement) {
-        return direct(DIRECT_PLATFORM, "A↔B direct connection, B's handler on a platform thread", placement, "--platform");
+    private static Scenario directVirtual(Placement placement) {
+        return direct(DIRECT_VIRTUAL, "A↔B direct connection, B's handler on a virtual thread", placement, "--virtual");
     }
 
     private static Scenario direct(String name, String topology, Placement placement, String... echoFlags) {
@@ -130,17 +134,17 @@ public final class MinbusScenarios {
                 .build();
     }
 
-    /** The relayed round trip (one channel) with B's handler on a platform thread. */
-    private static Scenario relayedPlatform(Placement placement) {
-        return relayed(RELAY_PLATFORM, "A→bus→B, relayed duplex, B's handler on a platform thread", placement, 1,
-                List.of(Probe.roundTrip(SMALL, 1)), "--platform")
+    /** The relayed round trip (one channel) with B's handler on a virtual thread. */
+    private static Scenario relayedVirtual(Placement placement) {
+        return relayed(RELAY_VIRTUAL, "A→bus→B, relayed duplex, B's handler on a virtual thread", placement, 1,
+                List.of(Probe.roundTrip(SMALL, 1)), "--virtual")
                 .limit(Anchors.C_RELAY).build();
     }
 
-    /** Bulk with B's handler on a platform thread. */
-    private static Scenario bulkPlatform(Placement placement) {
-        return relayed(BULK_PLATFORM, "A→bus→B, relayed duplex, B's handler on a platform thread", placement, 0,
-                List.of(Probe.bulk(64 * 1024)), "--platform")
+    /** Bulk with B's handler on a virtual thread. */
+    private static Scenario bulkVirtual(Placement placement) {
+        return relayed(BULK_VIRTUAL, "A→bus→B, relayed duplex, B's handler on a virtual thread", placement, 0,
+                List.of(Probe.bulk(64 * 1024)), "--virtual")
                 .limit(Anchors.C_RELAY).build();
     }
 
