@@ -46,6 +46,8 @@ final class SessionCore {
     private ByteBuffer input;
     final Condition changed = lock.newCondition();
     private final Condition work = lock.newCondition();
+    /** The heartbeat watch waits here between checks. */
+    private final Condition watch = lock.newCondition();
     private final ReentrantLock writeLock = new ReentrantLock();
     final Transport transport;
     final SessionConfig config;
@@ -64,6 +66,8 @@ final class SessionCore {
 
     /** How long the read role stays free after a waiting thread let go of it, before the reader thread takes it. */
     static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The heartbeat watch sleeps at least this long between checks. */
+    private static final long WATCH_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Whether threads waiting in a receive may read (leader/follower); fixed at start. */
     private boolean polled;
     /** The thread holding the read role, or null while it is free (lock held). */
@@ -104,6 +108,9 @@ final class SessionCore {
                     .start(() -> readLoop(leftover));
         }
         Thread.ofPlatform().daemon().name("minbus-write-" + config.name()).start(this::writeLoop);
+        if (!config.heartbeatInterval().isZero()) {
+            Thread.ofVirtual().name("minbus-heartbeat-" + config.name()).start(this::watchLoop);
+        }
     }
 
     // ------------------------------------------------------------------ failure
@@ -143,6 +150,7 @@ final class SessionCore {
     private void wakeAll() {
         changed.signalAll();
         work.signalAll();
+        watch.signalAll();
         readerTurn.signalAll();
         for (End e : List.copyOf(waiting)) {
             e.signal();
@@ -245,6 +253,32 @@ final class SessionCore {
                 if (failure == null && (!engine.hasQueuedChunks() || writeLock.isLocked())) {
                     work.awaitNanos(Math.max(waitNanos, 1));
                 }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps the heartbeat's time on a thread that never writes: the writer thread also checks it
+     * between writes, but a write to a peer that stopped reading (SIGSTOP: its socket stays open and
+     * fills up) blocks that thread, possibly with the very ping whose answer is overdue. This loop
+     * then fails the session on time, and closing the transport ends the blocked write.
+     */
+    private void watchLoop() {
+        lock.lock();
+        try {
+            while (failure == null) {
+                long waitNanos = heartbeat(System.nanoTime());
+                if (failure != null) {
+                    return;
+                }
+                if (engine.hasQueuedChunks()) {
+                    work.signal(); // a ping this loop queued: the writer sends it
+                }
+                watch.awaitNanos(Math.max(waitNanos, WATCH_MIN_NANOS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -496,6 +496,33 @@ abstract class AbstractSessionConformanceTest {
     }
 
     @Test
+    void aPeerThatStopsReadingBreaksTheConnectionAfterTheHeartbeatTimeoutWhileTheWriterIsBlocked() throws Exception {
+        // like a SIGSTOPped bus: the connection stays open, nothing is read, so the writer thread
+        // blocks in a write (with the ping queued behind the data); the heartbeat must still fire
+        Transport[] t = connect();
+        Transport raw = t[1];
+        toClose.add(raw::close);
+        raw.write(Preamble.ours(Limits.defaults()).encode());
+        SessionConfig hb = SessionConfig.builder().heartbeatInterval(Duration.ofMillis(100))
+                .heartbeatTimeout(Duration.ofMillis(300)).writeStrategy(SessionConfig.WriteStrategy.WRITER_THREAD)
+                .readStrategy(readStrategy()).name("hb-stuck").build();
+        Session a = Session.start(t[0], hb);
+        toClose.add(a);
+        Future<?> opener = async(() -> { // opening payloads need no credit: they pile up in the transport
+            try {
+                while (true) {
+                    a.openDuplex(ByteBuffer.allocate(16 * 1024));
+                }
+            } catch (BrokenException e) {
+                return null; // the session broke while this thread waited to queue more
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.isOpen());
+        assertThatThrownBy(a::receive).isInstanceOf(BrokenException.class).hasMessageContaining("heartbeat");
+        opener.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     @Timeout(120)
     void tenThousandConcurrentEntities() throws Exception {
         SessionConfig many = TINY.toBuilder().limits(Limits.defaults().withMaxEntities(20_000)).name("many").build();

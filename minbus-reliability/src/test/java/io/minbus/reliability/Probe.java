@@ -22,7 +22,7 @@ final class Probe {
 
     /**
      * Live platform threads, except the JDK's and the test tools' own pools that come and go on their
-     * own (virtual-thread carriers and unblocker, process reapers, Awaitility's poller, attach/JIT service threads)
+     * own (virtual-thread carriers, unblocker and unparkers, process reapers, Awaitility's poller, attach/JIT service threads)
      * and the SDK's pool of handler threads ({@code minbus-handler-N}: at most {@code
      * minbus.client.platformHandlers}, 4 by default, for the whole process; idle ones end after 30 s).
      */
@@ -35,7 +35,7 @@ final class Probe {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> !(n.startsWith("ForkJoinPool") || n.startsWith("process reaper") || n.startsWith("awaitility")
                         || n.equals("Attach Listener") || n.contains("CompilerThread") || n.startsWith("InnocuousThread")
-                        || n.startsWith("Common-Cleaner") || n.equals("VirtualThread-unblocker")
+                        || n.startsWith("Common-Cleaner") || n.equals("VirtualThread-unblocker") || n.startsWith("VirtualThread-unparker")
                         || n.startsWith("minbus-handler-")))
                 .sorted().toList();
     }
