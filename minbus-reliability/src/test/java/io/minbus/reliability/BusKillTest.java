@@ -74,10 +74,10 @@ class BusKillTest {
                     }
                 }));
                 for (MinBus b : buses) {
-                    goneAt.add(CompletableFuture.supplyAsync(() -> {
+                    goneAt.add(CompletableFuture.supplyAsync(() -> { // each on a thread of its own: all poll at once
                         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> !b.isOpen());
                         return System.nanoTime();
-                    }));
+                    }, r -> Thread.ofVirtual().start(r)));
                 }
                 long t0 = System.nanoTime();
                 bus.signal(signal);
